@@ -1,0 +1,107 @@
+package dev.roster.cache;
+
+import io.smallrye.mutiny.Multi;
+import io.vertx.mutiny.core.buffer.Buffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * An HTTP response body as the cache keeps it: bytes, never objects, so that a hit is written out without
+ * decoding. Either whole in memory ({@link #of}) with a content-derived entity tag, or a stream of chunks
+ * ({@link #streamed}) with an entity tag naming that one load, or {@link #absent()} (a cacheable "not
+ * found").
+ */
+public final class CachedBody {
+
+    private static final int TAG_BYTES = 16;
+
+    private final Multi<Buffer> chunks;
+    private final byte[] whole;
+    private final String etag;
+    private final boolean present;
+    private final boolean empty;
+    private final CacheStatus status;
+
+    private CachedBody(
+            Multi<Buffer> chunks, byte[] whole, String etag, boolean present, boolean empty, CacheStatus status) {
+        this.chunks = chunks;
+        this.whole = whole;
+        this.etag = etag;
+        this.present = present;
+        this.empty = empty;
+        this.status = status;
+    }
+
+    /** A body held whole; {@code empty} marks an answer with no data (cached with the shorter empty TTL). */
+    public static CachedBody of(byte[] bytes, boolean empty) {
+        return new CachedBody(
+                Multi.createFrom().item(Buffer.buffer(bytes)), bytes, contentTag(bytes), true, empty, null);
+    }
+
+    /** A body produced as a stream; never held whole, neither here nor in Redis (it is stored in chunks). */
+    public static CachedBody streamed(Multi<Buffer> chunks, boolean empty) {
+        return new CachedBody(chunks, null, loadTag(), true, empty, null);
+    }
+
+    /** "Nothing there": cached like any answer, with the empty TTL. */
+    public static CachedBody absent() {
+        return new CachedBody(Multi.createFrom().empty(), new byte[0], null, false, true, null);
+    }
+
+    /** Rebuilds a body read back from the cache; for the cache's own use. */
+    public static CachedBody restored(
+            Multi<Buffer> chunks, String etag, boolean present, boolean empty, CacheStatus status) {
+        return new CachedBody(chunks, null, etag, present, empty, status);
+    }
+
+    public CachedBody withStatus(CacheStatus newStatus) {
+        return new CachedBody(chunks, whole, etag, present, empty, newStatus);
+    }
+
+    public CachedBody withChunks(Multi<Buffer> newChunks) {
+        return new CachedBody(newChunks, null, etag, present, empty, status);
+    }
+
+    public Multi<Buffer> chunks() {
+        return chunks;
+    }
+
+    /** The whole body when it is held in memory, else null (a stream). */
+    public byte[] whole() {
+        return whole;
+    }
+
+    /** The entity tag without quotes, or null when absent. */
+    public String etag() {
+        return etag;
+    }
+
+    public boolean present() {
+        return present;
+    }
+
+    public boolean empty() {
+        return empty;
+    }
+
+    /** What the cache did; null only when the method ran without the interceptor. */
+    public CacheStatus status() {
+        return status;
+    }
+
+    private static String contentTag(byte[] bytes) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return "c" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, TAG_BYTES));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+
+    private static String loadTag() {
+        return "l" + UUID.randomUUID().toString().replace("-", "");
+    }
+}

@@ -1,0 +1,86 @@
+package dev.roster.cache;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Settings of the Redis result cache, under {@code roster.cache}. */
+@ConfigMapping(prefix = "roster.cache")
+public interface RosterCacheConfig {
+
+    /** Master switch: off means every call computes (Cache-Status {@code fwd=bypass}). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Prefix of every Redis key, so that two deployments can share one Redis without seeing each other. */
+    @WithDefault("roster")
+    String keyPrefix();
+
+    /** TTL of an entry when neither its cache nor its method says otherwise. */
+    @WithDefault("60s")
+    Duration defaultTtl();
+
+    /** TTL of empty and absent results (an unknown team, a missing member). */
+    @WithDefault("15s")
+    Duration emptyTtl();
+
+    /** Random spread applied to every TTL, as a fraction (0.1 = ±10%). */
+    @WithDefault("0.1")
+    double jitter();
+
+    /**
+     * Lifetime of a tag generation counter after its last bump or use; must exceed every entry's TTL so that
+     * a counter never restarts while entries stamped with it live.
+     */
+    @WithDefault("P7D")
+    Duration generationTtl();
+
+    /** Longest wait for one Redis command before it counts as a failure (and the request goes to MongoDB). */
+    @WithDefault("100ms")
+    Duration redisTimeout();
+
+    /** Longest wait for one window of chunks of a large entry. */
+    @WithDefault("2s")
+    Duration chunkTimeout();
+
+    /** Largest Redis value written; larger results are split into chunks of at most this size. */
+    @WithDefault("1048576")
+    int maxValueBytes();
+
+    /** Size at which a streamed result is cut into a chunk. */
+    @WithDefault("262144")
+    int chunkBytes();
+
+    /** Chunks fetched per round trip when a large entry is streamed out. */
+    @WithDefault("4")
+    int chunkWindow();
+
+    /** Consecutive Redis failures that open the circuit (Redis then skipped entirely). */
+    @WithDefault("3")
+    int circuitFailureThreshold();
+
+    /** How long the circuit stays open before one probe is let through. */
+    @WithDefault("1s")
+    Duration circuitOpenDuration();
+
+    /** Per-cache settings, keyed by cache name. */
+    Map<String, CacheSettings> caches();
+
+    /** Per-method settings, keyed by {@code SimpleClassName.method}; they win over the cache's. */
+    Map<String, CacheSettings> methods();
+
+    /** Settings of one cache or one method. */
+    interface CacheSettings {
+
+        /** TTL of entries. */
+        Optional<Duration> ttl();
+
+        /** TTL of empty and absent results. */
+        Optional<Duration> emptyTtl();
+
+        /** Set false to bypass this cache. */
+        Optional<Boolean> enabled();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.roster.cache.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Micrometer meters of the cache, per cache name: {@code roster.cache.requests{cache,result}} (hit, miss,
+ * bypass, stale), {@code roster.cache.loads{cache}} (a timer: load count and load time),
+ * {@code roster.cache.errors{cache,operation}}, {@code roster.cache.fallbacks{cache}} (requests served without
+ * Redis), {@code roster.cache.evictions} (tag generations bumped) and {@code roster.cache.epoch.bumps}.
+ */
+@ApplicationScoped
+public class CacheMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+    CacheMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void hit(String cache) {
+        count("roster.cache.requests", cache, "result", "hit");
+    }
+
+    void miss(String cache) {
+        count("roster.cache.requests", cache, "result", "miss");
+    }
+
+    void bypass(String cache) {
+        count("roster.cache.requests", cache, "result", "bypass");
+    }
+
+    void stale(String cache) {
+        count("roster.cache.requests", cache, "result", "stale");
+    }
+
+    void fallback(String cache) {
+        count("roster.cache.fallbacks", cache, null, null);
+    }
+
+    void error(String cache, String operation) {
+        count("roster.cache.errors", cache, "operation", operation);
+    }
+
+    void load(String cache, long nanos) {
+        timers.computeIfAbsent(
+                        cache,
+                        c -> Timer.builder("roster.cache.loads")
+                                .description("Computations of cache entries (count) and their duration")
+                                .tag("cache", c)
+                                .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void evictions(int tags) {
+        counters.computeIfAbsent(
+                        "evictions",
+                        k -> Counter.builder("roster.cache.evictions")
+                                .description("Tag generations bumped by writes")
+                                .register(registry))
+                .increment(tags);
+    }
+
+    void epochBumps() {
+        counters.computeIfAbsent(
+                        "epoch",
+                        k -> Counter.builder("roster.cache.epoch.bumps")
+                                .description("Global epoch bumps after a Redis outage")
+                                .register(registry))
+                .increment();
+    }
+
+    /** Current count of one of the per-cache counters; for the diagnostics endpoint and tests. */
+    double value(String name, String cache, String tagKey, String tagValue) {
+        Counter c = counters.get(name + "|" + cache + "|" + tagValue);
+        return c == null ? 0 : c.count();
+    }
+
+    private void count(String name, String cache, String tagKey, String tagValue) {
+        counters.computeIfAbsent(name + "|" + cache + "|" + tagValue, k -> {
+                    Counter.Builder builder = Counter.builder(name).tag("cache", cache);
+                    if (tagKey != null) {
+                        builder = builder.tag(tagKey, tagValue);
+                    }
+                    return builder.register(registry);
+                })
+                .increment();
+    }
+}

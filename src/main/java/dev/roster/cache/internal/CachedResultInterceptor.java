@@ -1,0 +1,71 @@
+package dev.roster.cache.internal;
+
+import dev.roster.cache.CachedResult;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import jakarta.annotation.Priority;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+
+/**
+ * Serves {@link CachedResult} methods through the {@link ResultCache}. Runs after {@link
+ * InvalidatesTagsInterceptor} (higher priority value), as quarkus-cache orders invalidation before caching.
+ */
+@CachedResult
+@Interceptor
+@Priority(Interceptor.Priority.PLATFORM_BEFORE + 30)
+public class CachedResultInterceptor {
+
+    private final ResultCache cache;
+    private final MethodPlans plans;
+
+    CachedResultInterceptor(ResultCache cache, MethodPlans plans) {
+        this.cache = cache;
+        this.plans = plans;
+    }
+
+    @AroundInvoke
+    Object intercept(InvocationContext context) throws Exception {
+        MethodPlan plan = plans.result(context.getMethod());
+        if (plan.kind == MethodPlan.Kind.PLAIN_VALUE) {
+            return blocking(plan, context);
+        }
+        return cache.get(plan, context.getParameters(), () -> proceed(context));
+    }
+
+    /**
+     * Plain return types serve blocking callers on worker threads; they wait for Redis (bounded by its short
+     * timeout) exactly as they would wait for any other blocking client. Never allowed on an event loop.
+     */
+    private Object blocking(MethodPlan plan, InvocationContext context) {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException(plan.settingsKey + " returns a plain value and may only be called from a"
+                    + " worker thread; return Uni<T> to call it from the event loop");
+        }
+        Uni<Object> result = cache.get(
+                plan,
+                context.getParameters(),
+                () -> Uni.createFrom().item(() -> {
+                    try {
+                        return context.proceed();
+                    } catch (RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+        return result.await().indefinitely();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Uni<Object> proceed(InvocationContext context) {
+        return Uni.createFrom().deferred(() -> {
+            try {
+                return (Uni<Object>) context.proceed();
+            } catch (Exception e) {
+                return Uni.createFrom().failure(e);
+            }
+        });
+    }
+}

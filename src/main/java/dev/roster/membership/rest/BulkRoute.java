@@ -1,0 +1,149 @@
+package dev.roster.membership.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roster.error.Problem;
+import dev.roster.membership.service.BulkImport;
+import dev.roster.membership.service.BulkLine;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.mutiny.Multi;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpServerRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Objects;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code POST /members/bulk}: NDJSON streamed straight from the socket (with backpressure) through the line
+ * splitter and the batch importer, so a body of any size is applied with memory bounded by one batch. It is a
+ * Vert.x route rather than a JAX-RS method because JAX-RS would read the whole body before the method runs.
+ */
+@ApplicationScoped
+public class BulkRoute {
+
+    static final String PATH = "/members/bulk";
+    private static final Logger LOG = Logger.getLogger(BulkRoute.class);
+    private static final String NDJSON = "application/x-ndjson";
+    private static final int BEFORE_JAX_RS = -100;
+
+    private final BulkImport importer;
+    private final BulkLineParser parser;
+    private final ObjectMapper mapper;
+    private final long maxBodyBytes;
+    private final int maxLineBytes;
+
+    public BulkRoute(
+            BulkImport importer,
+            BulkLineParser parser,
+            ObjectMapper mapper,
+            @ConfigProperty(name = "roster.bulk.max-body-size") MemorySize maxBody,
+            @ConfigProperty(name = "roster.member.max-body-size") MemorySize maxLine) {
+        this.importer = importer;
+        this.parser = parser;
+        this.mapper = mapper;
+        this.maxBodyBytes = maxBody.asLongValue();
+        this.maxLineBytes = (int) maxLine.asLongValue();
+    }
+
+    void register(@Observes Router router) {
+        router.post(PATH).order(BEFORE_JAX_RS).handler(this::handle);
+    }
+
+    private void handle(RoutingContext context) {
+        var request = context.request();
+        String type = Objects.requireNonNullElse(request.getHeader(HttpHeaders.CONTENT_TYPE), "");
+        if (!type.toLowerCase().startsWith(NDJSON)) {
+            problem(context, 415, "unsupported-media-type", "Unsupported Media Type", "send the members as " + NDJSON);
+            return;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && parseLength(length) > maxBodyBytes) {
+            problem(
+                    context,
+                    413,
+                    "payload-too-large",
+                    "Payload Too Large",
+                    "a bulk body may hold at most " + maxBodyBytes + " bytes");
+            return;
+        }
+        Multi<Buffer> body = HttpServerRequest.newInstance(request).toMulti();
+        Multi<BulkLine> lines = NdjsonLines.split(limited(body), maxLineBytes)
+                .map(parser::parse)
+                .filter(Objects::nonNull);
+        importer.apply(lines).subscribe().with(report -> json(context, 200, report), failure -> fail(context, failure));
+    }
+
+    private Multi<Buffer> limited(Multi<Buffer> body) {
+        long[] seen = {0};
+        return body.invoke(buffer -> {
+            seen[0] += buffer.length();
+            if (seen[0] > maxBodyBytes) {
+                throw new BodyTooLargeException();
+            }
+        });
+    }
+
+    private void fail(RoutingContext context, Throwable failure) {
+        if (failure instanceof BodyTooLargeException) {
+            problem(
+                    context,
+                    413,
+                    "payload-too-large",
+                    "Payload Too Large",
+                    "a bulk body may hold at most " + maxBodyBytes + " bytes");
+        } else if (failure instanceof com.mongodb.MongoException) {
+            context.response().putHeader("Retry-After", "2");
+            problem(
+                    context,
+                    503,
+                    "unavailable",
+                    "Service Unavailable",
+                    "the member store is unreachable; retry shortly");
+        } else {
+            LOG.errorf(failure, "Bulk import failed");
+            problem(context, 500, "internal", "Internal Server Error", "an unexpected error occurred");
+        }
+    }
+
+    private void problem(RoutingContext context, int status, String kind, String title, String detail) {
+        write(context, status, Problem.MEDIA_TYPE, Problem.of(kind, title, status, detail, PATH));
+    }
+
+    private void json(RoutingContext context, int status, Object body) {
+        write(context, status, "application/json; charset=UTF-8", body);
+    }
+
+    private void write(RoutingContext context, int status, String type, Object body) {
+        if (context.response().ended()) {
+            return;
+        }
+        try {
+            context.response()
+                    .setStatusCode(status)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, type)
+                    .end(io.vertx.core.buffer.Buffer.buffer(mapper.writeValueAsBytes(body)));
+        } catch (JsonProcessingException e) {
+            context.fail(e);
+        }
+    }
+
+    private static long parseLength(String length) {
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** The body grew past the configured limit while streaming. */
+    private static final class BodyTooLargeException extends RuntimeException {
+        BodyTooLargeException() {
+            super("bulk body too large", null, false, false);
+        }
+    }
+}

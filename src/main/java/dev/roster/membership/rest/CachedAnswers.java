@@ -1,0 +1,50 @@
+package dev.roster.membership.rest;
+
+import dev.roster.cache.CacheStatus;
+import dev.roster.cache.CachedBody;
+import dev.roster.error.Problem;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Arrays;
+
+/** Turns a cached body into the HTTP answer: 200 with ETag, 304 for a current If-None-Match, 404 for absent. */
+final class CachedAnswers {
+
+    static final String CACHE_STATUS = "Cache-Status";
+
+    private CachedAnswers() {}
+
+    static Response of(CachedBody body, String ifNoneMatch, String path, String absentDetail) {
+        String status = body.status() == null
+                ? CacheStatus.bypass("uncached").toHeader()
+                : body.status().toHeader();
+        if (!body.present()) {
+            return Response.fromResponse(Problem.of("not-found", "Not Found", 404, absentDetail, path)
+                            .toResponse())
+                    .header(CACHE_STATUS, status)
+                    .build();
+        }
+        String etag = "\"" + body.etag() + "\"";
+        if (matches(ifNoneMatch, etag)) {
+            return Response.notModified()
+                    .header("ETag", etag)
+                    .header(CACHE_STATUS, status)
+                    .build();
+        }
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8"))
+                .header("ETag", etag)
+                .header(CACHE_STATUS, status)
+                .build();
+    }
+
+    /** Weak comparison, as RFC 9110 prescribes for If-None-Match. */
+    private static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null || ifNoneMatch.isBlank()) {
+            return false;
+        }
+        return Arrays.stream(ifNoneMatch.split(","))
+                .map(String::trim)
+                .map(t -> t.startsWith("W/") ? t.substring(2) : t)
+                .anyMatch(t -> t.equals("*") || t.equals(etag));
+    }
+}

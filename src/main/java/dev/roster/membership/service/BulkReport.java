@@ -1,0 +1,10 @@
+package dev.roster.membership.service;
+
+import java.util.List;
+
+/** The answer of {@code POST /members/bulk}. */
+public record BulkReport(long inserted, long updated, long failed, List<LineError> errors) {
+
+    /** A failed line. */
+    public record LineError(int line, String error) {}
+}

@@ -1,0 +1,138 @@
+package dev.roster.membership.service;
+
+import dev.roster.cache.InvalidatesTags;
+import dev.roster.cache.Tag;
+import dev.roster.cache.TagInvalidator;
+import dev.roster.error.RosterException;
+import dev.roster.membership.repository.DuplicateNameException;
+import dev.roster.membership.repository.MemberRepository;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Every write of the API. Each declares the tags it changes; the cache bumps them after the write and
+ * before the answer, so the writer (and everyone else) never reads its own write stale.
+ */
+@ApplicationScoped
+public class MemberCommands {
+
+    /** Compare-and-set attempts of a replace or delete that races other writers before giving up with 409. */
+    private static final int ATTEMPTS = 3;
+
+    private final MemberRepository repository;
+    private final MemberJson json;
+    private final TagInvalidator invalidator;
+    private final int teamDeleteBatch;
+
+    public MemberCommands(
+            MemberRepository repository,
+            MemberJson json,
+            TagInvalidator invalidator,
+            @ConfigProperty(name = "roster.team-delete.batch-size") int teamDeleteBatch) {
+        this.repository = repository;
+        this.json = json;
+        this.invalidator = invalidator;
+        this.teamDeleteBatch = teamDeleteBatch;
+    }
+
+    @InvalidatesTags({"member:{name}", "team:{team}", "teams"})
+    public Uni<Member> create(String name, String team, String email, String role) {
+        Member member = new Member(name, team, email, role, Instant.now().truncatedTo(ChronoUnit.MILLIS), 1);
+        return repository
+                .insert(member)
+                .onFailure(DuplicateNameException.class)
+                .transform(e -> RosterException.conflict("a member named '" + name + "' already exists"));
+    }
+
+    @InvalidatesTags({"member:{name}", "team:{team}", "teams"})
+    public Uni<MemberChange> replace(String name, String team, String email, String role, String ifMatch) {
+        return replaceAttempt(name, team, email, role, ifMatch, ATTEMPTS);
+    }
+
+    @InvalidatesTags({"member:{name}", "teams"})
+    public Uni<MemberChange> delete(String name, String ifMatch) {
+        return deleteAttempt(name, ifMatch, ATTEMPTS);
+    }
+
+    /**
+     * Deletes a whole team in batches, bumping each deleted member's own tag after its batch; repeats until
+     * the team is empty, so members added meanwhile are deleted (and evicted) too.
+     */
+    @InvalidatesTags({"team:{team}", "teams"})
+    public Uni<Long> deleteTeam(String team) {
+        return deleteTeamFrom(team, 0L);
+    }
+
+    private Uni<Long> deleteTeamFrom(String team, long deletedSoFar) {
+        return repository.namesOf(team, teamDeleteBatch).chain(names -> {
+            if (names.isEmpty()) {
+                return Uni.createFrom().item(deletedSoFar);
+            }
+            return repository
+                    .deleteFromTeam(team, names)
+                    .call(deleted -> invalidator.invalidate(memberTags(names)))
+                    .chain(deleted -> deleteTeamFrom(team, deletedSoFar + deleted));
+        });
+    }
+
+    private Uni<MemberChange> replaceAttempt(
+            String name, String team, String email, String role, String ifMatch, int attemptsLeft) {
+        return current(name, ifMatch).chain(before -> {
+            if (before.sameContent(team, email, role)) {
+                return Uni.createFrom().item(new MemberChange(before, before));
+            }
+            return repository
+                    .replace(before, team, email, role)
+                    .chain(after -> after != null
+                            ? Uni.createFrom().item(new MemberChange(before, after))
+                            : retry(
+                                    attemptsLeft,
+                                    () -> replaceAttempt(name, team, email, role, ifMatch, attemptsLeft - 1)));
+        });
+    }
+
+    private Uni<MemberChange> deleteAttempt(String name, String ifMatch, int attemptsLeft) {
+        return current(name, ifMatch)
+                .chain(before -> repository
+                        .delete(before)
+                        .chain(deleted -> deleted
+                                ? Uni.createFrom().item(new MemberChange(before, null))
+                                : retry(attemptsLeft, () -> deleteAttempt(name, ifMatch, attemptsLeft - 1))));
+    }
+
+    /** The member as it is now, checked against {@code If-Match}. */
+    private Uni<Member> current(String name, String ifMatch) {
+        return repository.find(name).map(member -> {
+            if (member == null) {
+                throw RosterException.notFound("no member named '" + name + "'");
+            }
+            if (!Preconditions.ifMatch(ifMatch, json.etagOf(member))) {
+                throw RosterException.preconditionFailed("the member changed since that ETag was issued");
+            }
+            return member;
+        });
+    }
+
+    /** The member changed between our read and our compare-and-set: re-check (If-Match then fails with 412). */
+    private static Uni<MemberChange> retry(int attemptsLeft, Supplier<Uni<MemberChange>> again) {
+        if (attemptsLeft <= 1) {
+            return Uni.createFrom()
+                    .failure(RosterException.conflict("the member is being changed concurrently; retry"));
+        }
+        return again.get();
+    }
+
+    static List<Tag> memberTags(List<String> names) {
+        List<Tag> tags = new ArrayList<>(names.size());
+        for (String n : names) {
+            tags.add(Tag.of(CacheTags.MEMBER, n));
+        }
+        return tags;
+    }
+}
