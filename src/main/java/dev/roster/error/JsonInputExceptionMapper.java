@@ -1,5 +1,6 @@
 package dev.roster.error;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -16,6 +17,21 @@ public class JsonInputExceptionMapper {
 
     @ServerExceptionMapper(priority = 1)
     public Response map(JsonProcessingException e, UriInfo uri) {
+        return problem(e, uri);
+    }
+
+    /** Jackson's more specific failures, which Quarkus would otherwise answer in its own format. */
+    @ServerExceptionMapper(priority = 1)
+    public Response map(MismatchedInputException e, UriInfo uri) {
+        return problem(e, uri);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response map(JsonParseException e, UriInfo uri) {
+        return problem(e, uri);
+    }
+
+    static Response problem(JsonProcessingException e, UriInfo uri) {
         return Problem.of("malformed-json", "Malformed JSON", 400, JsonInputMessages.describe(e), uri.getPath())
                 .toResponse();
     }

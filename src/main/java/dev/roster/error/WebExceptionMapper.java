@@ -1,5 +1,6 @@
 package dev.roster.error;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -11,6 +12,9 @@ public class WebExceptionMapper {
 
     @ServerExceptionMapper
     public Response map(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return JsonInputExceptionMapper.problem(json, uri);
+        }
         int status = e.getResponse().getStatus();
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known == null ? "Error" : known.getReasonPhrase();

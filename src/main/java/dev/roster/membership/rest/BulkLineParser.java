@@ -7,7 +7,6 @@ import dev.roster.error.JsonInputExceptionMapper.JsonInputMessages;
 import dev.roster.error.Problem;
 import dev.roster.membership.service.BulkLine;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -24,15 +23,11 @@ public class BulkLineParser {
         this.bodies = bodies;
     }
 
-    /** Null for a blank line (skipped). */
     BulkLine parse(NdjsonLines.Line line) {
         if (line.tooLong()) {
             return new BulkLine.Rejected(line.number(), "the line is longer than the limit for one member");
         }
         String text = new String(line.bytes(), StandardCharsets.UTF_8);
-        if (text.isBlank()) {
-            return null;
-        }
         try {
             MemberInput input = reader.readValue(text);
             List<Problem.Violation> violations = bodies.violations(input);
@@ -46,8 +41,6 @@ public class BulkLineParser {
             return new BulkLine.Upsert(line.number(), input.name(), input.team(), input.email(), input.role());
         } catch (JsonProcessingException e) {
             return new BulkLine.Rejected(line.number(), JsonInputMessages.describe(e));
-        } catch (IOException e) {
-            return new BulkLine.Rejected(line.number(), "the line is not valid JSON");
         }
     }
 }

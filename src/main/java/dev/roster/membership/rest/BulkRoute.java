@@ -73,8 +73,8 @@ public class BulkRoute {
         }
         Multi<Buffer> body = HttpServerRequest.newInstance(request).toMulti();
         Multi<BulkLine> lines = NdjsonLines.split(limited(body), maxLineBytes)
-                .map(parser::parse)
-                .filter(Objects::nonNull);
+                .filter(line -> !line.blank())
+                .map(parser::parse);
         importer.apply(lines).subscribe().with(report -> json(context, 200, report), failure -> fail(context, failure));
     }
 

@@ -13,7 +13,21 @@ import java.util.List;
 final class NdjsonLines {
 
     /** One line: its 1-based number and bytes, or {@code tooLong}. */
-    record Line(int number, byte[] bytes, boolean tooLong) {}
+    record Line(int number, byte[] bytes, boolean tooLong) {
+
+        /** Blank lines (only spaces, tabs or a CR) are skipped. */
+        boolean blank() {
+            if (tooLong) {
+                return false;
+            }
+            for (byte b : bytes) {
+                if (b != ' ' && b != '\t' && b != '\r') {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     private final int maxLineBytes;
     private final ByteArrayOutputStream current = new ByteArrayOutputStream();

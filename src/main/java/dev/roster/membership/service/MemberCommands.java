@@ -50,12 +50,12 @@ public class MemberCommands {
                 .transform(e -> RosterException.conflict("a member named '" + name + "' already exists"));
     }
 
-    @InvalidatesTags({"member:{name}", "team:{team}", "teams"})
+    @InvalidatesTags({"member:{name}", "team:{team}"})
     public Uni<MemberChange> replace(String name, String team, String email, String role, String ifMatch) {
         return replaceAttempt(name, team, email, role, ifMatch, ATTEMPTS);
     }
 
-    @InvalidatesTags({"member:{name}", "teams"})
+    @InvalidatesTags("member:{name}")
     public Uni<MemberChange> delete(String name, String ifMatch) {
         return deleteAttempt(name, ifMatch, ATTEMPTS);
     }

@@ -1,0 +1,71 @@
+package dev.roster.error;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Answers an oversized single-member body with a 413 problem+json before any of it is read (from its
+ * {@code Content-Length}); bodies sent without a length are cut by Quarkus's own limit
+ * ({@code quarkus.http.limits.max-body-size}). The bulk route has its own, larger limit.
+ */
+@ApplicationScoped
+public class BodyLimits {
+
+    private static final int BEFORE_EVERYTHING = -200;
+    private static final String BULK = "/members/bulk";
+
+    private final long maxMemberBytes;
+    private final ObjectMapper mapper;
+
+    public BodyLimits(@ConfigProperty(name = "roster.member.max-body-size") MemorySize max, ObjectMapper mapper) {
+        this.maxMemberBytes = max.asLongValue();
+        this.mapper = mapper;
+    }
+
+    void register(@Observes Router router) {
+        router.route("/members/*").order(BEFORE_EVERYTHING).handler(this::check);
+        router.route("/members").order(BEFORE_EVERYTHING).handler(this::check);
+    }
+
+    private void check(RoutingContext context) {
+        var request = context.request();
+        boolean write = request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT;
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (!write || length == null || BULK.equals(request.path()) || parse(length) <= maxMemberBytes) {
+            context.next();
+            return;
+        }
+        Problem problem = Problem.of(
+                "payload-too-large",
+                "Payload Too Large",
+                413,
+                "a member body may hold at most " + maxMemberBytes + " bytes",
+                request.path());
+        try {
+            context.response()
+                    .setStatusCode(413)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                    .putHeader(HttpHeaders.CONNECTION, "close")
+                    .end(Buffer.buffer(mapper.writeValueAsBytes(problem)));
+        } catch (JsonProcessingException e) {
+            context.fail(e);
+        }
+    }
+
+    private static long parse(String length) {
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+}
