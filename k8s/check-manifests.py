@@ -276,6 +276,10 @@ def check_roster(report, objects):
     grace = pod.get("terminationGracePeriodSeconds", 30)
     report.require(sleep is not None and sleep < grace, w,
                    "needs a preStop sleep shorter than terminationGracePeriodSeconds")
+    service = next((o for o in objects if o.get("kind") == "Service" and o["metadata"]["name"] == "roster"), {})
+    service_ports = {p.get("name"): p.get("port") for p in service.get("spec", {}).get("ports", [])}
+    report.require(service_ports.get("http") == 8080 and service_ports.get("management") == 9000,
+                   "Service/roster", "needs ports http 8080 and management 9000")
     refs = {k for s in container.get("envFrom", []) for k in s}
     report.require({"configMapRef", "secretRef"} <= refs, w, "needs envFrom of a ConfigMap and a Secret")
 

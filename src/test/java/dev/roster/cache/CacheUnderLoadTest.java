@@ -1,0 +1,73 @@
+package dev.roster.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.roster.support.Api;
+import dev.roster.support.Unique;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Many concurrent clients on a warm key: every one is a hit, none falls back to MongoDB. */
+@QuarkusTest
+class CacheUnderLoadTest {
+
+    private static final int CLIENTS = 256;
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    MeterRegistry registry;
+
+    private double count(String name, String cache, String result) {
+        var search = registry.find(name).tag("cache", cache);
+        if (result != null) {
+            search = search.tag("result", result);
+        }
+        var counter = search.counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void shouldHitForEveryOneOf256ConcurrentClients() throws Exception {
+        String team = Unique.name("load");
+        for (int i = 0; i < 20; i++) {
+            Api.create(team + "-" + i, team).then().statusCode(201);
+        }
+        Api.listing(team).then().statusCode(200);
+        double fallbacks = count("roster.cache.fallbacks", "team-listing", null);
+        double hits = count("roster.cache.requests", "team-listing", "hit");
+        HttpClient client = HttpClient.newBuilder()
+                .executor(java.util.concurrent.Executors.newFixedThreadPool(32))
+                .build();
+        URI uri = base.resolve("/teams/" + team + "/members");
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            calls.add(client.sendAsync(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        int hitAnswers = 0;
+        String sample = null;
+        for (var call : calls) {
+            HttpResponse<String> response = call.get(30, TimeUnit.SECONDS);
+            assertEquals(200, response.statusCode());
+            sample = response.headers().firstValue("Cache-Status").orElse("none");
+            if (sample.contains("hit")) {
+                hitAnswers++;
+            }
+        }
+        assertEquals(CLIENTS, hitAnswers, "last Cache-Status: " + sample);
+        assertEquals(fallbacks, count("roster.cache.fallbacks", "team-listing", null));
+        assertEquals(hits + CLIENTS, count("roster.cache.requests", "team-listing", "hit"));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.roster.cache;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.roster.support.Api;
+import dev.roster.support.ControlledRedis;
+import dev.roster.support.ControlledRedisProfile;
+import dev.roster.support.LogCapture;
+import dev.roster.support.Unique;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Redis down is slower, never broken; and nothing stored before an outage is served after it. */
+@QuarkusTest
+@TestProfile(ControlledRedisProfile.class)
+class RedisOutageTest {
+
+    private static final Duration RECOVERY = Duration.ofSeconds(15);
+    private static final String CIRCUIT = "dev.roster.cache.internal.RedisCircuit";
+
+    @Inject
+    Redis redis;
+
+    @AfterEach
+    void redisIsBack() {
+        ControlledRedis.stopServer();
+        ControlledRedis.startServer();
+    }
+
+    private static Response view(String name) {
+        return Api.memberView(name).then().statusCode(200).extract().response();
+    }
+
+    @Test
+    void shouldAnswerFromMongoWhileRedisIsDownAndHitAgainAfter() {
+        String name = Unique.name("down");
+        Api.create(name, "T").then().statusCode(201);
+        view(name);
+        assertTrue(view(name).header("Cache-Status").contains("hit"));
+        try (LogCapture log = LogCapture.of(CIRCUIT)) {
+            ControlledRedis.stopServer();
+            for (int i = 0; i < 30; i++) {
+                Response r = view(name);
+                assertEquals(name, r.path("name"));
+            }
+            assertTrue(view(name).header("Cache-Status").contains("fwd=bypass"));
+            assertEquals(1, log.warnings(), "one WARN per outage");
+            ControlledRedis.startServer();
+            Awaitility.await()
+                    .atMost(RECOVERY)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> view(name).header("Cache-Status").contains("hit"));
+            assertEquals(1, log.warnings());
+        }
+    }
+
+    @Test
+    void shouldNotServeEntriesFromBeforeAnOutageInWhichAWriteHappened() {
+        String name = Unique.name("missed");
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", name, "team", "T", "role", "before"))
+                .post("/members")
+                .then()
+                .statusCode(201);
+        view(name);
+        assertTrue(view(name).header("Cache-Status").contains("hit"));
+        redis.send(Request.cmd(Command.SAVE)).await().atMost(Duration.ofSeconds(5));
+        ControlledRedis.stopServer();
+        given().contentType(ContentType.JSON)
+                .body(Map.of("team", "T", "role", "after"))
+                .put("/members/" + name)
+                .then()
+                .statusCode(200);
+        ControlledRedis.startServer();
+        Awaitility.await().atMost(RECOVERY).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Response r = view(name);
+            assertEquals("after", r.path("role"), "stale answer: " + r.header("Cache-Status"));
+            return r.header("Cache-Status").contains("hit");
+        });
+    }
+}
