@@ -41,6 +41,13 @@ public interface RosterCacheConfig {
     @WithDefault("100ms")
     Duration redisTimeout();
 
+    /**
+     * Longest wait for one command while Redis keeps answering others (the process is busy, Redis is not
+     * dead): a burst of load then delays hits instead of turning them into misses.
+     */
+    @WithDefault("1s")
+    Duration redisBusyTimeout();
+
     /** Longest wait for one window of chunks of a large entry. */
     @WithDefault("2s")
     Duration chunkTimeout();
@@ -57,8 +64,15 @@ public interface RosterCacheConfig {
     @WithDefault("4")
     int chunkWindow();
 
+    /**
+     * Long-lived connections the cache multiplexes its commands over (pipelining); a handful serves
+     * thousands of concurrent requests.
+     */
+    @WithDefault("4")
+    int connections();
+
     /** Consecutive Redis failures that open the circuit (Redis then skipped entirely). */
-    @WithDefault("3")
+    @WithDefault("5")
     int circuitFailureThreshold();
 
     /** How long the circuit stays open before one probe is let through. */

@@ -1,32 +1,48 @@
 package dev.roster.cache.internal;
 
 import dev.roster.cache.RosterCacheConfig;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Every Redis command of the cache goes through here: each one bounded by a short timeout, each outcome fed to
- * the circuit breaker. Commands borrow a pooled connection only for their own round trip, never while a value
- * is being computed. Pipelines are one {@code batch} on a standalone Redis and parallel sends (one per key's
- * node) on a cluster.
+ * the circuit breaker. Commands are multiplexed (pipelined) over a few long-lived connections instead of each
+ * borrowing a pooled one: a burst of hundreds of concurrent requests then costs no connection set-up and no
+ * pool queueing (measured: with a cold pool, 256 concurrent clients timed out and opened the circuit). No
+ * connection is ever held while a value is computed. Pipelines are one {@code batch} on a standalone Redis
+ * and parallel sends (one per key's node) on a cluster. A broken connection is dropped and re-made on the
+ * next command.
  */
 @ApplicationScoped
 public class RedisStore {
+
+    private static final Logger LOG = Logger.getLogger(RedisStore.class);
 
     private final Redis redis;
     private final RedisCircuit circuit;
     private final Duration timeout;
     private final Duration chunkTimeout;
+    private final Duration busyTimeout;
+    private volatile long lastAnswer = System.nanoTime();
     private final boolean cluster;
     private final AtomicBoolean outageSeen = new AtomicBoolean();
+    private final AtomicReferenceArray<Uni<RedisConnection>> connections;
+    private final AtomicInteger next = new AtomicInteger();
 
     RedisStore(
             Redis redis,
@@ -35,9 +51,25 @@ public class RedisStore {
         this.redis = redis;
         this.timeout = config.redisTimeout();
         this.chunkTimeout = config.chunkTimeout();
+        this.busyTimeout = config.redisBusyTimeout();
         this.cluster = "cluster".equalsIgnoreCase(clientType);
         this.circuit = new RedisCircuit(
                 config.circuitFailureThreshold(), config.circuitOpenDuration().toNanos(), () -> outageSeen.set(true));
+        this.connections = new AtomicReferenceArray<>(config.connections());
+    }
+
+    /** Opens the shared connections at start-up, so that the first burst of requests pays no connection set-up. */
+    void connectAll(@Observes StartupEvent event) {
+        for (int i = 0; i < connections.length(); i++) {
+            connection()
+                    .subscribe()
+                    .with(
+                            c -> {},
+                            e -> LOG.warnf(
+                                    "Redis not reachable at start-up (%s); the cache"
+                                            + " starts degraded and recovers by itself",
+                                    e.getClass().getSimpleName()));
+        }
     }
 
     /** Whether Redis may be used now; false while the circuit is open. */
@@ -59,7 +91,7 @@ public class RedisStore {
     }
 
     Uni<Response> send(Request request) {
-        return guard(redis.send(request), timeout);
+        return guard(connection().chain(c -> c.send(request)), timeout);
     }
 
     Uni<List<Response>> batch(List<Request> requests) {
@@ -73,27 +105,74 @@ public class RedisStore {
 
     private Uni<List<Response>> batch(List<Request> requests, Duration limit) {
         if (!cluster) {
-            return guard(redis.batch(requests), limit);
+            return guard(connection().chain(c -> c.batch(requests)), limit);
         }
-        List<Uni<Response>> sends = new ArrayList<>(requests.size());
-        for (Request r : requests) {
-            sends.add(redis.send(r));
-        }
-        return guard(Uni.join().all(sends).andFailFast(), limit);
+        return guard(
+                connection().chain(c -> {
+                    List<Uni<Response>> sends = new ArrayList<>(requests.size());
+                    for (Request r : requests) {
+                        sends.add(c.send(r));
+                    }
+                    return Uni.join().all(sends).andFailFast();
+                }),
+                limit);
     }
 
+    /** One of the shared connections, connecting it on first use or after it broke. */
+    private Uni<RedisConnection> connection() {
+        int slot = Math.floorMod(next.getAndIncrement(), connections.length());
+        Uni<RedisConnection> current = connections.get(slot);
+        if (current != null) {
+            return current;
+        }
+        AtomicReference<Uni<RedisConnection>> self = new AtomicReference<>();
+        Uni<RedisConnection> fresh = redis.connect()
+                .invoke(c -> {
+                    c.exceptionHandler(e -> drop(slot, self.get(), c));
+                    c.endHandler(() -> drop(slot, self.get(), c));
+                })
+                .onFailure()
+                .invoke(e -> connections.compareAndSet(slot, self.get(), null))
+                .memoize()
+                .indefinitely();
+        self.set(fresh);
+        return connections.compareAndSet(slot, null, fresh) ? fresh : connection();
+    }
+
+    private void drop(int slot, Uni<RedisConnection> which, RedisConnection connection) {
+        if (connections.compareAndSet(slot, which, null)) {
+            connection.close().subscribe().with(ignored -> {}, ignored -> {});
+        }
+    }
+
+    /**
+     * Bounds a command by {@code limit}, but tells a dead or frozen Redis (no answer to anything since the
+     * command was sent) from a busy process (answers to later or other commands arriving, just late because the
+     * event loops are saturated): in the second case the command may wait up to the busy timeout, so that load
+     * alone never turns hits into misses.
+     */
     private <T> Uni<T> guard(Uni<T> command, Duration limit) {
-        return command.ifNoItem()
-                .after(limit)
-                .failWith(() -> new RedisTimeoutException(limit))
-                .onItemOrFailure()
-                .invoke((item, failure) -> {
-                    if (failure == null) {
-                        circuit.success();
-                    } else {
-                        circuit.failure(failure);
-                    }
-                });
+        return Uni.createFrom().deferred(() -> {
+            long sentAt = System.nanoTime();
+            Uni<T> shared = command.invoke(() -> lastAnswer = System.nanoTime())
+                    .memoize()
+                    .indefinitely();
+            return shared.ifNoItem()
+                    .after(limit)
+                    .recoverWithUni(() -> lastAnswer - sentAt > 0
+                            ? shared.ifNoItem()
+                                    .after(busyTimeout)
+                                    .failWith(() -> new RedisTimeoutException(busyTimeout))
+                            : Uni.createFrom().failure(new RedisTimeoutException(limit)))
+                    .onItemOrFailure()
+                    .invoke((item, failure) -> {
+                        if (failure == null) {
+                            circuit.success();
+                        } else {
+                            circuit.failure(failure);
+                        }
+                    });
+        });
     }
 
     /** A Redis command that did not answer within the configured timeout. */
