@@ -32,13 +32,19 @@ import org.jboss.logging.Logger;
 public class RedisStore {
 
     private static final Logger LOG = Logger.getLogger(RedisStore.class);
+    private static final int LATENCY_SMOOTHING = 8;
+    private static final int SLOW_FRACTION = 4;
 
     private final Redis redis;
+    private final EventLoopLag lag;
     private final RedisCircuit circuit;
     private final Duration timeout;
     private final Duration chunkTimeout;
     private final Duration busyTimeout;
     private volatile long lastAnswer = System.nanoTime();
+    /** Smoothed latency of answered commands, in nanoseconds. */
+    private volatile long latency;
+
     private final boolean cluster;
     private final AtomicBoolean outageSeen = new AtomicBoolean();
     private final AtomicReferenceArray<Uni<RedisConnection>> connections;
@@ -46,9 +52,11 @@ public class RedisStore {
 
     RedisStore(
             Redis redis,
+            EventLoopLag lag,
             RosterCacheConfig config,
             @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType) {
         this.redis = redis;
+        this.lag = lag;
         this.timeout = config.redisTimeout();
         this.chunkTimeout = config.chunkTimeout();
         this.busyTimeout = config.redisBusyTimeout();
@@ -147,9 +155,9 @@ public class RedisStore {
 
     /**
      * Bounds a command by {@code limit}, but tells a dead or frozen Redis (no answer to anything since the
-     * command was sent) from a busy process (answers to later or other commands arriving, just late because the
-     * event loops are saturated): in the second case the command may wait up to the busy timeout, so that load
-     * alone never turns hits into misses.
+     * command was sent, while this process runs normally) from a busy process (answers arriving late, or event
+     * loops stalled by load, GC or CPU starvation): in the second case the command may wait up to the busy
+     * timeout, so that load alone never turns hits into misses.
      */
     private <T> Uni<T> guard(Uni<T> command, Duration limit) {
         return Uni.createFrom().deferred(() -> {
@@ -159,7 +167,7 @@ public class RedisStore {
                     .indefinitely();
             return shared.ifNoItem()
                     .after(limit)
-                    .recoverWithUni(() -> lastAnswer - sentAt > 0
+                    .recoverWithUni(() -> lastAnswer - sentAt > 0 || lag.stalledLongerThan(limit.toNanos() / 2)
                             ? shared.ifNoItem()
                                     .after(busyTimeout)
                                     .failWith(() -> new RedisTimeoutException(busyTimeout))
@@ -173,6 +181,24 @@ public class RedisStore {
                         }
                     });
         });
+    }
+
+    private void answered(long sentAt) {
+        long now = System.nanoTime();
+        lastAnswer = now;
+        latency = latency + (now - sentAt - latency) / LATENCY_SMOOTHING;
+    }
+
+    /**
+     * Whether a command that got no answer within {@code limit} is more likely delayed than lost: Redis answered
+     * something since it was sent, or its recent latency is already high (it is busy, not gone), or this
+     * process's event loops are stalled.
+     */
+    private boolean alive(long sentAt, Duration limit) {
+        long limitNanos = limit.toNanos();
+        return lastAnswer - sentAt > 0
+                || latency > limitNanos / SLOW_FRACTION
+                || lag.stalledLongerThan(limitNanos / SLOW_FRACTION);
     }
 
     /** A Redis command that did not answer within the configured timeout. */

@@ -1,0 +1,37 @@
+package bench.baseline;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.nio.charset.StandardCharsets;
+import org.jboss.resteasy.reactive.RestPath;
+
+/** The baseline's routes: the cached listing, and the constant-JSON ceiling. */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class TeamResource {
+
+    /** A small constant answer: the most a Quarkus REST endpoint can serve on this machine. */
+    private static final byte[] CONSTANT = "{\"team\":\"CONST\",\"count\":1,\"members\":[{\"name\":\"c\",\"team\":\"CONST\"}]}"
+            .getBytes(StandardCharsets.UTF_8);
+
+    private final TeamService service;
+
+    public TeamResource(TeamService service) {
+        this.service = service;
+    }
+
+    @GET
+    @Path("teams/{team}/members")
+    public Uni<TeamListing> members(@RestPath String team) {
+        return service.listing(team);
+    }
+
+    @GET
+    @Path("ceiling/json")
+    public byte[] constant() {
+        return CONSTANT;
+    }
+}

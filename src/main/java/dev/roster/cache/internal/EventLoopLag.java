@@ -1,0 +1,59 @@
+package dev.roster.cache.internal;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * A heartbeat on every event loop, so that a Redis timeout can tell "Redis is silent" from "this process is
+ * stalled" (event loops saturated, a GC pause, CPU starvation): only the first is Redis's fault.
+ */
+@ApplicationScoped
+public class EventLoopLag {
+
+    private static final long BEAT_MILLIS = 10;
+
+    private final Vertx vertx;
+    private final List<ScheduledFuture<?>> beats = new ArrayList<>();
+    private volatile AtomicLongArray lastBeat = new AtomicLongArray(0);
+
+    EventLoopLag(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    void start(@Observes StartupEvent event) {
+        List<EventExecutor> loops = new ArrayList<>();
+        vertx.nettyEventLoopGroup().forEach(loops::add);
+        AtomicLongArray times = new AtomicLongArray(loops.size());
+        for (int i = 0; i < loops.size(); i++) {
+            int index = i;
+            times.set(i, System.nanoTime());
+            beats.add(loops.get(i)
+                    .scheduleAtFixedRate(
+                            () -> times.set(index, System.nanoTime()),
+                            BEAT_MILLIS,
+                            BEAT_MILLIS,
+                            TimeUnit.MILLISECONDS));
+        }
+        lastBeat = times;
+    }
+
+    /** Whether some event loop has not run its heartbeat for longer than {@code nanos}. */
+    boolean stalledLongerThan(long nanos) {
+        AtomicLongArray times = lastBeat;
+        long now = System.nanoTime();
+        for (int i = 0; i < times.length(); i++) {
+            if (now - times.get(i) > nanos) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
