@@ -79,6 +79,46 @@ public interface RosterCacheConfig {
     @WithDefault("1s")
     Duration circuitOpenDuration();
 
+    /**
+     * How long an entry is kept after its TTL, to be served (Cache-Status {@code fwd=stale}) when computing a
+     * fresh value fails, e.g. because MongoDB is down. Never served once a write invalidated it.
+     */
+    @WithDefault("5m")
+    Duration staleGrace();
+
+    /**
+     * Fraction of an entry's TTL before expiry in which a hit triggers one background recomputation
+     * (fleet-wide, under the lease), so that steady traffic on a hot key never sees a miss. 0 disables.
+     */
+    @WithDefault("0.2")
+    double earlyRefresh();
+
+    /**
+     * Lifetime of the per-key lease that lets one instance of the fleet compute a cold key while the others
+     * wait; a holder that dies blocks nobody longer than this.
+     */
+    @WithDefault("5s")
+    Duration leaseTtl();
+
+    /** Longest wait for another instance's computation before computing here anyway. */
+    @WithDefault("6s")
+    Duration leaseWait();
+
+    /** First pause between checks while waiting for another instance's computation. */
+    @WithDefault("5ms")
+    Duration leasePollMin();
+
+    /** Longest pause between checks while waiting for another instance's computation. */
+    @WithDefault("100ms")
+    Duration leasePollMax();
+
+    /**
+     * Fraction of hits recomputed in the background and compared with what was served, to measure real
+     * staleness (writes that bypassed the API, a missing eviction). 0 disables.
+     */
+    @WithDefault("0")
+    double auditRate();
+
     /** Per-cache settings, keyed by cache name. */
     Map<String, CacheSettings> caches();
 

@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
  * Micrometer meters of the cache, per cache name: {@code roster.cache.requests{cache,result}} (hit, miss,
  * bypass, stale), {@code roster.cache.loads{cache}} (a timer: load count and load time),
  * {@code roster.cache.errors{cache,operation}}, {@code roster.cache.fallbacks{cache}} (requests served without
- * Redis), {@code roster.cache.evictions} (tag generations bumped) and {@code roster.cache.epoch.bumps}.
+ * Redis), {@code roster.cache.evictions} (tag generations bumped), {@code roster.cache.epoch.bumps},
+ * {@code roster.cache.coalesced} (callers that shared another's computation), {@code roster.cache.lease.waits}
+ * and {@code .timeouts}, {@code roster.cache.early.refreshes} and {@code roster.cache.audits{result}}.
  */
 @ApplicationScoped
 public class CacheMetrics {
@@ -39,6 +41,26 @@ public class CacheMetrics {
 
     void stale(String cache) {
         count("roster.cache.requests", cache, "result", "stale");
+    }
+
+    void coalesced(String cache) {
+        count("roster.cache.coalesced", cache, null, null);
+    }
+
+    void leaseWait(String cache) {
+        count("roster.cache.lease.waits", cache, null, null);
+    }
+
+    void leaseTimeout(String cache) {
+        count("roster.cache.lease.timeouts", cache, null, null);
+    }
+
+    void earlyRefresh(String cache) {
+        count("roster.cache.early.refreshes", cache, null, null);
+    }
+
+    void audit(String cache, boolean same) {
+        count("roster.cache.audits", cache, "result", same ? "match" : "mismatch");
     }
 
     void fallback(String cache) {
@@ -75,12 +97,6 @@ public class CacheMetrics {
                                 .description("Global epoch bumps after a Redis outage")
                                 .register(registry))
                 .increment();
-    }
-
-    /** Current count of one of the per-cache counters; for the diagnostics endpoint and tests. */
-    double value(String name, String cache, String tagKey, String tagValue) {
-        Counter c = counters.get(name + "|" + cache + "|" + tagValue);
-        return c == null ? 0 : c.count();
     }
 
     private void count(String name, String cache, String tagKey, String tagValue) {

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  *   <li>{@code <prefix>:g:{<tag digest>}}: the generation of a tag
  *   <li>{@code <prefix>:e:<cache>:{<entry id>}}: an entry's head (and inline body)
  *   <li>{@code <prefix>:c:{<entry id>}:<load id>:<n>}: the chunks of one load of a large entry
+ *   <li>{@code <prefix>:l:{<entry id>}}: the lease of the instance computing the entry
  * </ul>
  */
 @ApplicationScoped
@@ -34,6 +35,10 @@ public class RedisKeys {
 
     String entry(String cache, String id) {
         return prefix + ":e:" + cache + ":{" + id + "}";
+    }
+
+    String lease(String id) {
+        return prefix + ":l:{" + id + "}";
     }
 
     String chunk(String id, String loadId, int index) {

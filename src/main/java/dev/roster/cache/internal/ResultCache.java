@@ -1,70 +1,84 @@
 package dev.roster.cache.internal;
 
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.cache.CacheStatus;
 import dev.roster.cache.CachedBody;
 import dev.roster.cache.RosterCacheConfig;
-import dev.roster.cache.Tag;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
- * The decorator itself: key, look in Redis, else compute and store; done so that a hit costs one round trip
- * (entry, epoch and tag generations in one pipeline), entries are only accepted with the current stamp, no
- * Redis connection is held while computing, failures are never stored, and Redis errors are misses.
+ * The decorator itself: key, look in Redis, else compute and store; done so that
+ *
+ * <ul>
+ *   <li>a hit costs one round trip (entry, epoch and tag generations in one pipeline) and entries are only
+ *       accepted with the current stamp;
+ *   <li>a cold key is computed once: concurrent callers in this process share one computation, and across
+ *       the fleet a lease lets one instance compute while the others wait for its entry;
+ *   <li>a hot key is recomputed in the background shortly before it expires, so steady traffic never misses;
+ *   <li>when computing fails, an expired (never an invalidated) copy is served as stale;
+ *   <li>no Redis connection is held while computing, failures are never stored, Redis errors are misses.
+ * </ul>
  */
 @ApplicationScoped
 public class ResultCache {
 
+    private static final Logger LOG = Logger.getLogger(ResultCache.class);
+    private static final String NO_LEASE = "";
+
     private final RedisStore store;
     private final RedisKeys keys;
     private final GenerationStore generations;
+    private final EntryReader reader;
+    private final EntryWriter writer;
+    private final Leases leases;
     private final CacheMetrics metrics;
     private final RosterCacheConfig config;
-    private final ObjectMapper mapper;
-    private final Map<MethodPlan, Settings> settings = new ConcurrentHashMap<>();
+    private final Map<MethodPlan, Lookup.Settings> settings = new ConcurrentHashMap<>();
+    private final Map<String, Uni<Flight>> flights = new ConcurrentHashMap<>();
+    private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
 
-    /** Effective settings of one method. */
-    record Settings(boolean enabled, Duration ttl, Duration emptyTtl) {}
+    /** The outcome of one computation; a streamed body can be consumed once, so it is not shared. */
+    private record Flight(Object result, boolean shareable) {}
 
-    /** One request's view of one entry. */
-    private record Lookup(MethodPlan plan, String id, String key, List<Tag> tags, Settings settings) {}
+    /** What one lookup found. */
+    private record Found(Stamp current, Entry entry, boolean leaseHeld) {}
 
     ResultCache(
             RedisStore store,
             RedisKeys keys,
             GenerationStore generations,
+            EntryReader reader,
+            EntryWriter writer,
+            Leases leases,
             CacheMetrics metrics,
-            RosterCacheConfig config,
-            ObjectMapper mapper) {
+            RosterCacheConfig config) {
         this.store = store;
         this.keys = keys;
         this.generations = generations;
+        this.reader = reader;
+        this.writer = writer;
+        this.leases = leases;
         this.metrics = metrics;
         this.config = config;
-        this.mapper = mapper;
     }
 
     Uni<Object> get(MethodPlan plan, Object[] args, Supplier<Uni<Object>> loader) {
-        Settings s = settingsOf(plan);
+        Lookup.Settings s = settingsOf(plan);
         if (!s.enabled()) {
             metrics.bypass(plan.cache);
             return loader.get().map(v -> mark(plan, v, CacheStatus.bypass("disabled")));
@@ -79,7 +93,7 @@ public class ResultCache {
                 .chain(ready -> ready ? lookup(lookup, loader) : withoutRedis(lookup, loader));
     }
 
-    Settings settingsOf(MethodPlan plan) {
+    Lookup.Settings settingsOf(MethodPlan plan) {
         return settings.computeIfAbsent(plan, p -> {
             var cache = Optional.ofNullable(config.caches().get(p.cache));
             var method = Optional.ofNullable(config.methods().get(p.settingsKey));
@@ -93,226 +107,251 @@ public class ResultCache {
             boolean enabled = method.flatMap(RosterCacheConfig.CacheSettings::enabled)
                     .or(() -> cache.flatMap(RosterCacheConfig.CacheSettings::enabled))
                     .orElse(true);
-            return new Settings(enabled, ttl, emptyTtl.compareTo(ttl) < 0 ? emptyTtl : ttl);
+            return new Lookup.Settings(enabled, ttl, emptyTtl.compareTo(ttl) < 0 ? emptyTtl : ttl);
         });
     }
 
     private Uni<Object> withoutRedis(Lookup l, Supplier<Uni<Object>> loader) {
-        metrics.fallback(l.plan().cache);
-        metrics.bypass(l.plan().cache);
-        return timedLoad(l, loader).map(v -> mark(l.plan(), v, CacheStatus.bypass("redis-unavailable")));
+        metrics.fallback(l.cache());
+        metrics.bypass(l.cache());
+        long start = System.nanoTime();
+        return loader.get()
+                .invoke(() -> metrics.load(l.cache(), System.nanoTime() - start))
+                .map(v -> mark(l.plan(), v, CacheStatus.bypass("redis-unavailable")));
     }
 
     private Uni<Object> lookup(Lookup l, Supplier<Uni<Object>> loader) {
-        List<Request> requests = new ArrayList<>(l.tags().size() + 2);
+        return find(l, false).onFailure().recoverWithNull().chain(found -> {
+            if (found == null) {
+                metrics.error(l.cache(), "lookup");
+                return withoutRedis(l, loader);
+            }
+            Entry entry = found.entry();
+            long now = System.currentTimeMillis();
+            if (entry != null && entry.remainingMillis(now) > 0) {
+                maybeRefresh(l, found.current(), entry, now, loader);
+                maybeAudit(l, found.current(), entry, loader);
+                return hit(l, entry, now).onFailure().recoverWithUni(e -> miss(l, found.current(), loader, null));
+            }
+            return miss(l, found.current(), loader, entry);
+        });
+    }
+
+    /** Entry, epoch and generations (and the lease's existence) in one pipeline; entry null unless valid. */
+    private Uni<Found> find(Lookup l, boolean withLease) {
+        List<Request> requests = new ArrayList<>(l.tags().size() + 3);
         requests.add(Request.cmd(Command.GET).arg(l.key()));
         requests.addAll(generations.stampRequests(l.tags()));
-        return store.batch(requests)
-                .onFailure()
-                .recoverWithItem(e -> {
-                    metrics.error(l.plan().cache, "lookup");
-                    return null;
-                })
-                .chain(responses -> {
-                    if (responses == null) {
-                        return withoutRedis(l, loader);
-                    }
-                    Stamp current =
-                            GenerationStore.stampOf(responses, 1, l.tags().size());
-                    Response head = responses.get(0);
-                    Entry entry = head == null ? null : Entry.decode(head.toBytes());
-                    long now = System.currentTimeMillis();
-                    if (entry != null && entry.stamp().matches(current) && entry.remainingMillis(now) > 0) {
-                        return hit(l, entry, now).onFailure().recoverWithUni(e -> miss(l, current, loader));
-                    }
-                    return miss(l, current, loader);
-                });
+        if (withLease) {
+            requests.add(leases.exists(l.id()));
+        }
+        return store.batch(requests).map(responses -> {
+            Stamp current = GenerationStore.stampOf(responses, 1, l.tags().size());
+            Response head = responses.get(0);
+            Entry entry = head == null ? null : Entry.decode(head.toBytes());
+            boolean leaseHeld = withLease && responses.get(responses.size() - 1).toLong() > 0;
+            return new Found(current, entry != null && entry.stamp().matches(current) ? entry : null, leaseHeld);
+        });
     }
 
     private Uni<Object> hit(Lookup l, Entry entry, long now) {
         long ttlLeft = (entry.remainingMillis(now) + 999) / 1000;
+        return read(l, entry, CacheStatus.hit(ttlLeft)).invoke(() -> metrics.hit(l.cache()));
+    }
+
+    private Uni<Object> read(Lookup l, Entry entry, CacheStatus status) {
         if (l.plan().kind == MethodPlan.Kind.UNI_BODY) {
-            return bodyOf(l, entry).map(chunks -> {
-                metrics.hit(l.plan().cache);
-                return CachedBody.restored(
-                        chunks, entry.etag(), entry.present(), entry.empty(), CacheStatus.hit(ttlLeft));
-            });
+            return reader.body(l, entry)
+                    .map(chunks -> CachedBody.restored(chunks, entry.etag(), entry.present(), entry.empty(), status));
         }
-        return wholeBytes(l, entry).map(bytes -> {
-            metrics.hit(l.plan().cache);
-            return entry.present() ? decode(l.plan(), bytes) : null;
+        return reader.value(l, entry);
+    }
+
+    /** A miss: computed once per key (process and fleet); an expired copy, if any, answers when that fails. */
+    private Uni<Object> miss(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader, Entry expired) {
+        metrics.miss(l.cache());
+        return coalesced(l, stamp, loader).onFailure().recoverWithUni(failure -> {
+            if (expired == null) {
+                return Uni.createFrom().failure(failure);
+            }
+            metrics.stale(l.cache());
+            LOG.warnf(
+                    "Serving an expired copy of %s: computing it failed (%s)",
+                    l.trace(), failure.getClass().getSimpleName());
+            long age = (expired.remainingMillis(System.currentTimeMillis()) - 999) / 1000;
+            return read(l, expired, CacheStatus.stale(age));
         });
     }
 
-    private Uni<Object> miss(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader) {
-        metrics.miss(l.plan().cache);
-        return timedLoad(l, loader).chain(result -> store(l, stamp, result));
+    /** Concurrent callers of one key (and stamp) in this process share one computation, failure included. */
+    private Uni<Object> coalesced(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader) {
+        String flightKey = l.key() + "|" + stamp;
+        Uni<Flight> mine = Uni.createFrom()
+                .deferred(() -> leader(l, stamp, loader))
+                .memoize()
+                .indefinitely();
+        Uni<Flight> existing = flights.putIfAbsent(flightKey, mine);
+        if (existing != null) {
+            metrics.coalesced(l.cache());
+            return existing.chain(
+                    f -> f.shareable() ? Uni.createFrom().item(f.result()) : awaitOther(l, stamp, loader));
+        }
+        return mine.eventually(() -> flights.remove(flightKey, mine)).map(Flight::result);
     }
 
-    private Uni<Object> timedLoad(Lookup l, Supplier<Uni<Object>> loader) {
-        long start = System.nanoTime();
-        return loader.get().invoke(() -> metrics.load(l.plan().cache, System.nanoTime() - start));
-    }
-
-    private Uni<Object> store(Lookup l, Stamp stamp, Object result) {
-        if (l.plan().kind != MethodPlan.Kind.UNI_BODY) {
-            byte[] bytes = result == null ? new byte[0] : encode(result);
-            boolean empty = result == null || isEmpty(result);
-            return storeWhole(l, stamp, bytes, result != null, empty, null).replaceWith(result);
-        }
-        CachedBody body = result == null ? CachedBody.absent() : (CachedBody) result;
-        if (body.whole() != null) {
-            return storeWhole(l, stamp, body.whole(), body.present(), body.empty(), body.etag())
-                    .map(stored -> body.withStatus(CacheStatus.miss(stored)));
-        }
-        return Uni.createFrom().item(body.withChunks(tee(l, stamp, body)).withStatus(CacheStatus.miss(true)));
-    }
-
-    private Uni<Boolean> storeWhole(Lookup l, Stamp stamp, byte[] bytes, boolean present, boolean empty, String etag) {
-        long ttl = jittered(empty ? l.settings().emptyTtl() : l.settings().ttl());
-        String loadId = newLoadId();
-        boolean inline = bytes.length <= config.maxValueBytes();
-        List<Request> chunkWrites = new ArrayList<>();
-        int chunkCount = 0;
-        if (!inline) {
-            for (int from = 0; from < bytes.length; from += config.maxValueBytes()) {
-                byte[] slice = java.util.Arrays.copyOfRange(
-                        bytes, from, Math.min(bytes.length, from + config.maxValueBytes()));
-                chunkWrites.add(set(keys.chunk(l.id(), loadId, chunkCount++), slice, 2 * ttl));
-            }
-        }
-        Entry head = new Entry(
-                stamp,
-                present,
-                empty,
-                System.currentTimeMillis(),
-                ttl,
-                0,
-                etag,
-                loadId,
-                chunkCount,
-                bytes.length,
-                inline ? bytes : null);
-        List<Request> headWrite = new ArrayList<>();
-        headWrite.add(set(l.key(), head.encode(), ttl));
-        headWrite.addAll(generations.refreshRequests(l.tags()));
-        Uni<?> chunks = chunkWrites.isEmpty() ? Uni.createFrom().voidItem() : store.batchForChunks(chunkWrites);
-        return chunks.chain(() -> store.batch(headWrite))
-                .replaceWith(true)
+    /** Takes the key's lease and computes, or waits for the instance that holds it. */
+    private Uni<Flight> leader(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader) {
+        return leases.acquire(l.id())
                 .onFailure()
-                .recoverWithItem(e -> {
-                    metrics.error(l.plan().cache, "store");
-                    return false;
+                .recoverWithItem(NO_LEASE)
+                .chain(token -> token == null
+                        ? awaitOther(l, stamp, loader).map(result -> new Flight(result, !isStream(result)))
+                        : compute(l, stamp, loader, NO_LEASE.equals(token) ? null : token));
+    }
+
+    private Uni<Flight> compute(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader, String token) {
+        long start = System.nanoTime();
+        return loader.get()
+                .onFailure()
+                .call(() -> leases.release(l.id(), token))
+                .chain(result -> {
+                    long nanos = System.nanoTime() - start;
+                    metrics.load(l.cache(), nanos);
+                    return store(l, stamp, result, nanos, token);
                 });
     }
 
-    private Multi<Buffer> tee(Lookup l, Stamp stamp, CachedBody body) {
-        long ttl =
-                jittered(body.empty() ? l.settings().emptyTtl() : l.settings().ttl());
-        String loadId = newLoadId();
-        long started = System.currentTimeMillis();
-        long[] total = {0};
-        ChunkSink sink = new ChunkSink(
-                store,
-                new ChunkSink.StoreTarget(
-                        config.chunkBytes(), config.maxValueBytes(), 2 * ttl, generations.refreshRequests(l.tags())),
-                i -> keys.chunk(l.id(), loadId, i));
-        return body.chunks()
+    private Uni<Flight> store(Lookup l, Stamp stamp, Object result, long nanos, String token) {
+        if (l.plan().kind != MethodPlan.Kind.UNI_BODY) {
+            return writer.value(l, stamp, result, nanos)
+                    .call(() -> leases.release(l.id(), token))
+                    .map(stored -> new Flight(result, true));
+        }
+        CachedBody body = result == null ? CachedBody.absent() : (CachedBody) result;
+        if (body.whole() != null) {
+            return writer.body(l, stamp, body, nanos)
+                    .call(() -> leases.release(l.id(), token))
+                    .map(stored -> new Flight(body.withStatus(CacheStatus.miss(stored)), true));
+        }
+        var chunks = writer.stream(
+                l,
+                stamp,
+                body,
+                stored -> leases.release(l.id(), token).subscribe().with(ignored -> {}));
+        return Uni.createFrom().item(new Flight(body.withChunks(chunks).withStatus(CacheStatus.miss(true)), false));
+    }
+
+    /**
+     * Waits (polling with backoff) for the instance holding the lease to store the entry; computes here when
+     * the lease is gone without a valid entry, when the tags changed meanwhile, or after the configured wait.
+     */
+    private Uni<Object> awaitOther(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader) {
+        metrics.leaseWait(l.cache());
+        long deadline = System.nanoTime() + config.leaseWait().toNanos();
+        return poll(l, stamp, deadline, config.leasePollMin())
+                .chain(found -> found != null
+                        ? Uni.createFrom().item(found)
+                        : compute(l, stamp, loader, null).map(Flight::result));
+    }
+
+    private Uni<Object> poll(Lookup l, Stamp stamp, long deadline, Duration pause) {
+        return Uni.createFrom()
+                .nullItem()
                 .onItem()
-                .call(buffer -> {
-                    total[0] += buffer.length();
-                    return sink.accept(buffer);
-                })
-                .onCompletion()
-                .call(() -> sink.finish(count -> set(
-                        l.key(),
-                        new Entry(
-                                        stamp,
-                                        true,
-                                        body.empty(),
-                                        started,
-                                        ttl,
-                                        (System.currentTimeMillis() - started) * 1000,
-                                        body.etag(),
-                                        loadId,
-                                        count,
-                                        total[0],
-                                        null)
-                                .encode(),
-                        ttl)));
+                .delayIt()
+                .by(pause)
+                .chain(() -> find(l, true))
+                .onFailure()
+                .recoverWithNull()
+                .chain(found -> {
+                    long now = System.currentTimeMillis();
+                    if (found != null && found.entry() != null && found.entry().remainingMillis(now) > 0) {
+                        return hit(l, found.entry(), now);
+                    }
+                    if (found == null || !found.leaseHeld() || !found.current().matches(stamp)) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    if (System.nanoTime() - deadline > 0) {
+                        metrics.leaseTimeout(l.cache());
+                        return Uni.createFrom().nullItem();
+                    }
+                    Duration next = pause.multipliedBy(2);
+                    return poll(
+                            l,
+                            stamp,
+                            deadline,
+                            next.compareTo(config.leasePollMax()) > 0 ? config.leasePollMax() : next);
+                });
     }
 
-    /** The chunks of an entry; the first window is fetched before this emits, so a broken entry is a miss. */
-    private Uni<Multi<Buffer>> bodyOf(Lookup l, Entry entry) {
-        if (entry.chunkCount() == 0) {
-            return Uni.createFrom()
-                    .item(
-                            entry.present()
-                                    ? Multi.createFrom().item(Buffer.buffer(entry.inline()))
-                                    : Multi.createFrom().empty());
+    /** In the last part of its TTL, a hit recomputes the entry once for the fleet, in the background. */
+    private void maybeRefresh(Lookup l, Stamp current, Entry entry, long now, Supplier<Uni<Object>> loader) {
+        if (entry.remainingMillis(now) > entry.ttlMillis() * config.earlyRefresh() || !refreshing.add(l.key())) {
+            return;
         }
-        int window = config.chunkWindow();
-        int windows = (entry.chunkCount() + window - 1) / window;
-        return fetchWindow(l, entry, 0).map(first -> {
-            Multi<Buffer> rest = Multi.createFrom()
-                    .range(1, windows)
-                    .onItem()
-                    .transformToUniAndConcatenate(w -> fetchWindow(l, entry, w))
-                    .onItem()
-                    .transformToIterable(list -> list);
-            return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(first), rest);
-        });
+        metrics.earlyRefresh(l.cache());
+        background(
+                        l,
+                        leases.acquire(l.id())
+                                .chain(token -> token == null
+                                        ? Uni.createFrom().voidItem()
+                                        : compute(l, current, loader, token).chain(ResultCache::drain)))
+                .eventually(() -> refreshing.remove(l.key()))
+                .subscribe()
+                .with(
+                        ignored -> {},
+                        e -> LOG.debugf(
+                                "Early refresh of %s failed: %s",
+                                l.trace(), e.getClass().getSimpleName()));
     }
 
-    private Uni<List<Buffer>> fetchWindow(Lookup l, Entry entry, int window) {
-        int from = window * config.chunkWindow();
-        int to = Math.min(entry.chunkCount(), from + config.chunkWindow());
-        Request mget = Request.cmd(Command.MGET);
-        for (int i = from; i < to; i++) {
-            mget.arg(keys.chunk(l.id(), entry.loadId(), i));
+    /**
+     * For a sampled fraction of hits on whole entries, recomputes in the background and compares with what was
+     * served; a difference while the stamp stayed the same is real staleness (a write that bypassed the API).
+     */
+    private void maybeAudit(Lookup l, Stamp current, Entry entry, Supplier<Uni<Object>> loader) {
+        if (config.auditRate() <= 0
+                || entry.chunkCount() > 0
+                || ThreadLocalRandom.current().nextDouble() >= config.auditRate()) {
+            return;
         }
-        return store.batchForChunks(List.of(mget)).map(responses -> {
-            List<Buffer> chunks = new ArrayList<>(to - from);
-            for (Response r : responses.get(0)) {
-                if (r == null) {
-                    metrics.error(l.plan().cache, "chunk-missing");
-                    throw new IllegalStateException("a chunk of a cache entry expired or was evicted");
-                }
-                chunks.add(r.toBuffer());
-            }
-            return chunks;
-        });
+        background(
+                        l,
+                        loader.get()
+                                .chain(fresh -> find(l, false).map(after -> {
+                                    if (after.current().matches(current)) {
+                                        boolean same = Arrays.equals(writer.bytesOf(l, fresh), entry.inline());
+                                        metrics.audit(l.cache(), same);
+                                        if (!same) {
+                                            LOG.infof("Audit: cached %s differs from a fresh computation", l.trace());
+                                        }
+                                    }
+                                    return null;
+                                })))
+                .subscribe()
+                .with(
+                        ignored -> {},
+                        e -> LOG.debugf(
+                                "Audit of %s failed: %s",
+                                l.trace(), e.getClass().getSimpleName()));
     }
 
-    private Uni<byte[]> wholeBytes(Lookup l, Entry entry) {
-        return bodyOf(l, entry)
-                .chain(chunks -> chunks.collect()
-                        .in(Buffer::buffer, Buffer::appendBuffer)
-                        .map(Buffer::getBytes));
+    /** Blocking methods must never be recomputed on an event loop. */
+    private static <T> Uni<T> background(Lookup l, Uni<T> work) {
+        return l.plan().kind == MethodPlan.Kind.PLAIN_VALUE
+                ? work.runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                : work;
     }
 
-    private byte[] encode(Object value) {
-        try {
-            return mapper.writeValueAsBytes(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static Uni<Void> drain(Flight flight) {
+        if (flight.result() instanceof CachedBody body && body.whole() == null) {
+            return body.chunks().onItem().ignoreAsUni();
         }
+        return Uni.createFrom().voidItem();
     }
 
-    private Object decode(MethodPlan plan, byte[] bytes) {
-        try {
-            JavaType type = mapper.getTypeFactory().constructType(plan.valueType);
-            return mapper.readValue(bytes, type);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static boolean isEmpty(Object value) {
-        return (value instanceof Collection<?> c && c.isEmpty())
-                || (value instanceof Map<?, ?> m && m.isEmpty())
-                || (value instanceof Optional<?> o && o.isEmpty())
-                || (value instanceof CharSequence s && s.isEmpty());
+    private static boolean isStream(Object result) {
+        return result instanceof CachedBody body && body.whole() == null;
     }
 
     private static Object mark(MethodPlan plan, Object value, CacheStatus status) {
@@ -320,18 +359,5 @@ public class ResultCache {
             return value;
         }
         return (value == null ? CachedBody.absent() : (CachedBody) value).withStatus(status);
-    }
-
-    private long jittered(Duration ttl) {
-        double spread = config.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-        return Math.max(1, Math.round(ttl.toMillis() * (1 + spread)));
-    }
-
-    private static Request set(String key, byte[] value, long ttlMillis) {
-        return Request.cmd(Command.SET).arg(key).arg(value).arg("PX").arg(ttlMillis);
-    }
-
-    private static String newLoadId() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 }

@@ -46,12 +46,15 @@ public class CacheProbe {
     @CachedResult(cache = "probe", tags = "thing:{id}", ttl = "30s")
     public Uni<String> read(String id) {
         count("read");
-        if (Boolean.TRUE.equals(failing.get(id))) {
-            return Uni.createFrom().failure(new IllegalStateException("source down"));
-        }
+        boolean fail = Boolean.TRUE.equals(failing.get(id));
         String value = source.get(id);
         CompletableFuture<Void> wait = gate;
-        return Uni.createFrom().completionStage(wait).map(ignored -> value);
+        return Uni.createFrom().completionStage(wait).map(ignored -> {
+            if (fail) {
+                throw new IllegalStateException("source down");
+            }
+            return value;
+        });
     }
 
     @InvalidatesTags("thing:{id}")

@@ -1,0 +1,61 @@
+package dev.roster.cache.internal;
+
+import dev.roster.cache.RosterCacheConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+
+/**
+ * Per-key leases that let exactly one instance of the fleet compute a cold key: {@code SET NX PX} with an owner
+ * token, released by compare-and-delete so that a holder never deletes a lease it no longer owns. A holder
+ * that dies blocks nobody longer than the lease's TTL.
+ */
+@ApplicationScoped
+public class Leases {
+
+    static final String RELEASE_SCRIPT =
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
+    private final RedisStore store;
+    private final RedisKeys keys;
+    private final long ttlMillis;
+
+    Leases(RedisStore store, RedisKeys keys, RosterCacheConfig config) {
+        this.store = store;
+        this.keys = keys;
+        this.ttlMillis = config.leaseTtl().toMillis();
+    }
+
+    /** Emits the owner token when the lease was taken, null when someone else holds it. Fails on Redis errors. */
+    Uni<String> acquire(String id) {
+        String token = UUID.randomUUID().toString();
+        return store.send(Request.cmd(Command.SET)
+                        .arg(keys.lease(id))
+                        .arg(token)
+                        .arg("NX")
+                        .arg("PX")
+                        .arg(ttlMillis))
+                .map(r -> r == null ? null : token);
+    }
+
+    /** Releases the lease if this token still owns it; never fails. */
+    Uni<Void> release(String id, String token) {
+        if (token == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.send(Request.cmd(Command.EVAL)
+                        .arg(RELEASE_SCRIPT)
+                        .arg(1)
+                        .arg(keys.lease(id))
+                        .arg(token))
+                .replaceWithVoid()
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    Request exists(String id) {
+        return Request.cmd(Command.EXISTS).arg(keys.lease(id));
+    }
+}
