@@ -196,6 +196,11 @@ public class RedisStore {
      */
     private boolean alive(long sentAt, Duration limit) {
         long limitNanos = limit.toNanos();
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf(
+                    "Redis timeout: answered since sent %s, latency %d us, loops stalled %s",
+                    lastAnswer - sentAt > 0, latency / 1000, lag.stalledLongerThan(limitNanos / SLOW_FRACTION));
+        }
         return lastAnswer - sentAt > 0
                 || latency > limitNanos / SLOW_FRACTION
                 || lag.stalledLongerThan(limitNanos / SLOW_FRACTION);

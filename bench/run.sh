@@ -1,0 +1,462 @@
+#!/usr/bin/env bash
+# Roster benchmark suite: one command that installs its tools, builds Roster and the baseline app, starts a
+# MongoDB wire-protocol server and Redis, loads data, runs every workload against every system in the same run,
+# and writes bench/results/<timestamp>.md, latest.md and latest.svg. Options: bench/run.sh --help, bench/README.md.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+COMMAND_LINE="bench/run.sh${*:+ $*}"
+
+# ------------------------------------------------------------------------------------------------ options
+MODE=full
+MEMBERS=1000000
+DURATION=15
+WARMUP=5
+THREADS=2
+CONNECTIONS=32
+MIX_SECONDS=15
+MIX_CLIENTS=16
+BIG_CLIENTS=4
+HEAP=2g
+PORT_BASE=18400
+WORK=${TMPDIR:-/tmp}/roster-bench
+RESULTS_DIR=$BENCH_DIR/results
+ROSTER_JAR=
+INSTALL=1
+BIG_FIRST=0
+
+usage() {
+  cat <<'EOF'
+Usage: bench/run.sh [options]
+
+  --quick               short run: 100,000-member big team, 5 s wrk runs, 2 s warm-ups (under ~8 min)
+  --members N           members of the big team ALPHA (default 1000000; --quick: 100000)
+  --duration S          seconds per measured wrk run (default 15; --quick: 5)
+  --warmup S            seconds of wrk warm-up before each measured run, and of the mix (default 5; --quick: 2)
+  --connections N       wrk connections (default 32); --threads N: wrk threads (default 2)
+  --mix-seconds S       seconds of the measured write-heavy mix per system (default 15; --quick: 5)
+  --mix-clients N       client threads of the mix (default 16)
+  --big-clients N       concurrent clients of the "several clients at once" big-team run (default 4)
+  --heap SIZE           -Xmx of every system under test (default 2g)
+  --port-base P         first of the ports used on 127.0.0.1 (default 18400; uses P .. P+41)
+  --work DIR            build and scratch directory (default ${TMPDIR:-/tmp}/roster-bench)
+  --results DIR         where the results go (default bench/results)
+  --roster-jar PATH     use this prebuilt target/quarkus-app/quarkus-run.jar instead of building Roster
+  --big-first           load the big team before the wrk and mix workloads (see README: slows every
+                        uncached read, because mongo-java-server scans the whole collection)
+  --no-install          do not apt-get install missing tools
+  -h, --help            this text
+EOF
+}
+
+for arg in "$@"; do
+  if [[ "$arg" == --quick ]]; then
+    MODE=quick MEMBERS=100000 DURATION=5 WARMUP=2 MIX_SECONDS=5
+  fi
+done
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) shift ;;
+    --members) MEMBERS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --threads) THREADS=$2; shift 2 ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    --mix-seconds) MIX_SECONDS=$2; shift 2 ;;
+    --mix-clients) MIX_CLIENTS=$2; shift 2 ;;
+    --big-clients) BIG_CLIENTS=$2; shift 2 ;;
+    --heap) HEAP=$2; shift 2 ;;
+    --port-base) PORT_BASE=$2; shift 2 ;;
+    --work) WORK=$2; shift 2 ;;
+    --results) RESULTS_DIR=$2; shift 2 ;;
+    --roster-jar) ROSTER_JAR=$2; shift 2 ;;
+    --big-first) BIG_FIRST=1; shift ;;
+    --no-install) INSTALL=0; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+mkdir -p "$WORK/logs" "$RESULTS_DIR"
+WORK=$(cd "$WORK" && pwd)
+LOGS=$WORK/logs
+ROWS=$WORK/rows.tsv
+: > "$ROWS"
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+STARTED=$SECONDS
+
+log() { printf '[%4ds] %s\n' "$((SECONDS - STARTED))" "$*"; }
+die() { echo "run.sh: $*" >&2; exit 1; }
+row() { local IFS=$'\t'; echo "$*" >> "$ROWS"; }
+
+# ------------------------------------------------------------------------------------------------ cleanup
+PIDS=()          # every background process this script started, stopped at exit
+SERVER_PIDS=()   # the servers whose CPU use wait_idle watches
+REDIS_PIDFILE=$WORK/redis.pid
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  if ((${#PIDS[@]})); then
+    log "stopping ${#PIDS[@]} processes"
+    kill "${PIDS[@]}" 2>/dev/null || true
+    local deadline=$((SECONDS + 15)) pid
+    for pid in "${PIDS[@]}"; do
+      while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+      kill -9 "$pid" 2>/dev/null || true
+    done
+  fi
+  if [[ -s "$REDIS_PIDFILE" ]]; then
+    kill "$(cat "$REDIS_PIDFILE")" 2>/dev/null || true
+    rm -f "$REDIS_PIDFILE"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ------------------------------------------------------------------------------------------------ tools
+need_apt=()
+for tool in wrk:wrk redis-server:redis-server redis-cli:redis-tools curl:curl; do
+  command -v "${tool%%:*}" >/dev/null || need_apt+=("${tool#*:}")
+done
+if ((${#need_apt[@]})); then
+  ((INSTALL)) || die "missing tools (${need_apt[*]}); install them or drop --no-install"
+  log "installing ${need_apt[*]} with apt-get"
+  apt-get update -qq >"$LOGS/apt.log" 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >>"$LOGS/apt.log" 2>&1 \
+    || die "apt-get install ${need_apt[*]} failed (see $LOGS/apt.log)"
+fi
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+JDK_BIN=$(dirname "$(readlink -f "$(command -v "$JAVA")")")
+JSTAT=$JDK_BIN/jstat
+JCMD=$JDK_BIN/jcmd
+[[ -x "$JSTAT" && -x "$JCMD" ]] || die "jstat and jcmd are needed next to $JAVA (a full JDK)"
+
+# ------------------------------------------------------------------------------------------------ ports
+MONGO_PORT=$PORT_BASE
+REDIS_PORT=$((PORT_BASE + 1))
+declare -A HTTP_PORT=([roster-cache]=$((PORT_BASE + 10)) [roster-nocache]=$((PORT_BASE + 20))
+                      [baseline-default]=$((PORT_BASE + 30)) [baseline-tuned]=$((PORT_BASE + 40)))
+declare -A MGMT_PORT=([roster-cache]=$((PORT_BASE + 11)) [roster-nocache]=$((PORT_BASE + 21)))
+declare -A SYS_PID=()
+for port in "$MONGO_PORT" "$REDIS_PORT" "${HTTP_PORT[@]}" "${MGMT_PORT[@]}"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    die "port $port on 127.0.0.1 is in use; pick another --port-base"
+  fi
+done
+url() { echo "http://127.0.0.1:${HTTP_PORT[$1]}"; }
+
+# ------------------------------------------------------------------------------------------------ build
+# Roster is built from a copy of this checkout (never in the checkout itself, whose target/ may be busy).
+log "copying the checkout to $WORK/src"
+mkdir -p "$WORK/src"
+find "$WORK/src" -mindepth 1 -maxdepth 1 ! -name target -exec rm -rf {} +
+tar -C "$REPO_DIR" --exclude=./target --exclude=./.git --exclude=./bench/results --exclude=./bench/work -cf - . \
+  | tar -C "$WORK/src" -xf -
+chmod +x "$WORK/src/mvnw"
+if [[ -z "$ROSTER_JAR" ]]; then
+  log "building Roster (./mvnw package -DskipTests; log: $LOGS/build-roster.log)"
+  (cd "$WORK/src" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true) >"$LOGS/build-roster.log" 2>&1 \
+    || { tail -40 "$LOGS/build-roster.log" >&2; die "Roster build failed"; }
+  ROSTER_JAR=$WORK/src/target/quarkus-app/quarkus-run.jar
+  ROSTER_FROM="built from this checkout"
+else
+  ROSTER_JAR=$(readlink -f "$ROSTER_JAR")
+  ROSTER_FROM="prebuilt $ROSTER_JAR"
+fi
+[[ -f "$ROSTER_JAR" ]] || die "no Roster jar at $ROSTER_JAR"
+
+log "resolving mongo-java-server's classpath from Roster's build"
+(cd "$WORK/src" && ./mvnw -B -q dependency:build-classpath -Dmdep.outputFile="$WORK/mongo.classpath" \
+   -DincludeScope=runtime -DincludeGroupIds=de.bwaldvogel,io.netty,org.slf4j \
+   -DexcludeArtifactIds=slf4j-jboss-logmanager) >"$LOGS/classpath.log" 2>&1 \
+  || { tail -20 "$LOGS/classpath.log" >&2; die "could not resolve mongo-java-server"; }
+
+log "building the baseline app (bench/baseline; log: $LOGS/build-baseline.log)"
+mkdir -p "$WORK/baseline"
+find "$WORK/baseline" -mindepth 1 -maxdepth 1 ! -name target -exec rm -rf {} +
+cp -r "$BENCH_DIR/baseline/." "$WORK/baseline/"
+cp -r "$WORK/src/.mvn" "$WORK/src/mvnw" "$WORK/baseline/"
+(cd "$WORK/baseline" && ./mvnw -B -q package -DskipTests) >"$LOGS/build-baseline.log" 2>&1 \
+  || { tail -40 "$LOGS/build-baseline.log" >&2; die "baseline build failed"; }
+BASELINE_JAR=$WORK/baseline/target/quarkus-app/quarkus-run.jar
+
+# ------------------------------------------------------------------------------------------------ servers
+log "starting Redis on 127.0.0.1:$REDIS_PORT"
+redis-server --daemonize yes --pidfile "$REDIS_PIDFILE" --bind 127.0.0.1 --port "$REDIS_PORT" --save "" \
+  --appendonly no --dir "$WORK" --logfile "$LOGS/redis.log" >/dev/null
+for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+redis-cli -p "$REDIS_PORT" ping >/dev/null || die "Redis did not start (see $LOGS/redis.log)"
+SERVER_PIDS+=("$(cat "$REDIS_PIDFILE")")
+
+log "starting the MongoDB wire-protocol server (mongo-java-server) on 127.0.0.1:$MONGO_PORT"
+(cd "$WORK" && exec "$JAVA" -Xmx6g -cp "$(cat "$WORK/mongo.classpath")" "$BENCH_DIR/servers/MongoWire.java" \
+   "$MONGO_PORT" >"$LOGS/mongo.log" 2>&1) &
+MONGO_PID=$!
+PIDS+=("$MONGO_PID")
+SERVER_PIDS+=("$MONGO_PID")
+for _ in $(seq 300); do grep -q listening "$LOGS/mongo.log" 2>/dev/null && break; sleep 0.1; done
+grep -q listening "$LOGS/mongo.log" || die "mongo-java-server did not start (see $LOGS/mongo.log)"
+
+MONGO_URL=mongodb://127.0.0.1:$MONGO_PORT
+REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+COMMON_JVM=(-Xmx"$HEAP" -XX:+UseG1GC)
+
+# start_system NAME JAR ARGS...: starts a system under test in the background, GC-logged, cwd = the work dir.
+start_system() {
+  local name=$1 jar=$2
+  shift 2
+  (cd "$WORK" && exec "$JAVA" "${COMMON_JVM[@]}" -Xlog:gc:file="$LOGS/gc-$name.log" \
+     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="${HTTP_PORT[$name]}" \
+     -Dquarkus.mongodb.connection-string="$MONGO_URL" "$@" -jar "$jar" >"$LOGS/$name.log" 2>&1) &
+  SYS_PID[$name]=$!
+  PIDS+=("$!")
+  SERVER_PIDS+=("$!")
+}
+
+log "starting Roster (cache on, cache off) and the baseline (default pool, tuned pool)"
+roster_args() { # NAME PREFIX
+  echo -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="${MGMT_PORT[$1]}" \
+    -Dquarkus.redis.hosts="$REDIS_URL/0" -Droster.cache.key-prefix="$2"
+}
+# shellcheck disable=SC2046
+start_system roster-cache "$ROSTER_JAR" $(roster_args roster-cache bench-cached)
+# shellcheck disable=SC2046
+start_system roster-nocache "$ROSTER_JAR" $(roster_args roster-nocache bench-uncached) -Droster.cache.enabled=false
+start_system baseline-default "$BASELINE_JAR" -Dquarkus.redis.hosts="$REDIS_URL/1"
+start_system baseline-tuned "$BASELINE_JAR" -Dquarkus.redis.hosts="$REDIS_URL/2" \
+  -Dquarkus.redis.max-pool-size=32 -Dquarkus.redis.max-pool-waiting=1024
+
+for name in roster-cache roster-nocache baseline-default baseline-tuned; do
+  if [[ $name == roster-* ]]; then probe="http://127.0.0.1:${MGMT_PORT[$name]}/q/health/ready"
+  else probe="$(url "$name")/ceiling/json"; fi
+  for _ in $(seq 600); do
+    curl -fsS -o /dev/null "$probe" 2>/dev/null && break
+    kill -0 "${SYS_PID[$name]}" 2>/dev/null || { tail -30 "$LOGS/$name.log" >&2; die "$name exited at start"; }
+    sleep 0.2
+  done
+  curl -fsS -o /dev/null "$probe" || { tail -30 "$LOGS/$name.log" >&2; die "$name is not ready after 120 s"; }
+done
+SYS_PID[ceiling-stream]=${SYS_PID[baseline-tuned]}   # the ceilings are routes of the tuned baseline
+log "all systems are up"
+
+# ------------------------------------------------------------------------------------------------ helpers
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$@"; do
+    [[ -r /proc/$pid/stat ]] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+
+# wait_idle: lets the servers finish leftover work (e.g. queued uncached reads) before the next measurement.
+wait_idle() {
+  local deadline=$((SECONDS + 60)) a b
+  while ((SECONDS < deadline)); do
+    a=$(cpu_ticks "${SERVER_PIDS[@]}"); sleep 0.5; b=$(cpu_ticks "${SERVER_PIDS[@]}")
+    ((b - a < 10)) && return 0
+  done
+  log "  (servers still busy after 60 s; measuring anyway)"
+}
+
+redis_commands() { redis-cli -p "$REDIS_PORT" info stats | awk -F: '/^total_commands_processed/ {print $2+0}'; }
+
+# parse_wrk FILE: "req/s p50_ms p99_ms errors requests"
+parse_wrk() {
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000;
+                     if (v ~ /s$/) return v * 1000; return v + 0 }
+    /^ *50%/ { p50 = ms($2) } /^ *99%/ { p99 = ms($2) }
+    / requests in / { req = $1 }
+    /Socket errors/ { gsub(",", ""); err += $4 + $6 + $8 + $10 }
+    /Non-2xx or 3xx/ { err += $5 }
+    /^Requests\/sec/ { rps = $2 }
+    END { printf "%s %s %s %d %s\n", (rps == "" ? "-" : rps), (p50 == "" ? "-" : p50), (p99 == "" ? "-" : p99), err, (req == "" ? 0 : req) }
+  ' "$1"
+}
+
+# expect_count URL N: fails unless the listing at URL answers 200 with "count":N.
+expect_count() {
+  local body
+  curl -fsS --max-time 120 -o "$WORK/probe.json" "$1" || die "GET $1 failed"
+  body=$(head -c 200 "$WORK/probe.json")
+  [[ "$body" == *"\"count\":$2,"* ]] || die "GET $1 answered ${body:0:120}…, expected count $2"
+}
+
+# run_wrk LABEL SYSTEM URL_PATH BASE_URL: one priming call, a warm-up, then the measured wrk run.
+run_wrk() {
+  local label=$1 system=$2 path=$3 base=$4 file before after rps p50 p99 errors requests per
+  file=$LOGS/wrk-$system-${path//\//_}.txt
+  log "  wrk $label on $system: GET $path"
+  curl -fsS -o /dev/null --max-time 120 "$base$path" || die "priming GET $base$path failed"
+  timeout $((WARMUP + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s "$base$path" >/dev/null 2>&1 || true
+  wait_idle
+  before=$(redis_commands)
+  timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency --timeout 10s \
+    "$base$path" >"$file" 2>&1 || log "  (wrk exited with an error, see $file)"
+  after=$(redis_commands)
+  read -r rps p50 p99 errors requests < <(parse_wrk "$file")
+  per=$(awk -v d=$((after - before)) -v n="$requests" 'BEGIN { if (n > 0) printf "%.2f", d / n; else print "-" }')
+  log "    $rps req/s, p50 $p50 ms, p99 $p99 ms, $errors errors, $per Redis commands per request"
+  row wrk "$label" "$system" "$rps" "$p50" "$p99" "$errors" "$per" \
+    "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency GET $path, after 1 priming call and a ${WARMUP} s warm-up; Redis cmds/req = INFO total_commands_processed delta / requests"
+  wait_idle
+}
+
+# heap_used_mb FILE: "first peak" of the heap used (S0U+S1U+EU+OU) in a jstat -gc sample file, in MB.
+heap_used_mb() {
+  awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+       NF > 5 && $1 ~ /^[0-9.]+$/ { u = $(c["S0U"]) + $(c["S1U"]) + $(c["EU"]) + $(c["OU"]);
+                if (first == "") first = u; if (u > max) max = u }
+       END { if (first == "") print "- -"; else printf "%.0f %.0f\n", first / 1024, max / 1024 }' "$1"
+}
+
+# max_after_gc_mb GCLOG FROM_LINE: the largest heap occupancy right after a GC logged after FROM_LINE.
+max_after_gc_mb() {
+  tail -n +"$(($2 + 1))" "$1" | grep -o '[0-9]*[KMG]->[0-9]*[KMG]' \
+    | awk -F'->' '{ v = $2; u = substr(v, length(v)); v = v + 0; if (u == "K") v /= 1024; if (u == "G") v *= 1024;
+                    if (v > m) m = v; n++ } END { if (n) printf "%.0f\n", m; else print "-" }'
+}
+
+# measure_big SYSTEM CALL URL CLIENTS HOW: times CLIENTS concurrent GETs of URL while sampling the server's heap.
+measure_big() {
+  local system=$1 call=$2 target=$3 clients=$4 how=$5 pid gclog from jfile jpid t0 t1 i status bytes ttfb \
+    heap_start heap_peak after_gc seconds
+  pid=${SYS_PID[$system]}
+  gclog=$LOGS/gc-$system.log
+  "$JCMD" "$pid" GC.run >/dev/null 2>&1 || true   # start from the live set, so growth is the request's own
+  sleep 0.3
+  from=$(wc -l <"$gclog")
+  jfile=$LOGS/jstat-$system-$call.txt
+  "$JSTAT" -gc "$pid" 100 >"$jfile" 2>/dev/null &
+  jpid=$!
+  PIDS+=("$jpid")
+  for _ in $(seq 50); do [[ $(wc -l <"$jfile") -ge 2 ]] && break; sleep 0.1; done
+  rm -f "$LOGS"/big-"$system"-"$call"-*.txt
+  local cpids=()
+  t0=$(date +%s.%N)
+  for ((i = 0; i < clients; i++)); do
+    timeout 600 curl -s -o /dev/null -w '%{http_code} %{time_starttransfer} %{time_total} %{size_download}\n' \
+      "$target" >"$LOGS/big-$system-$call-$i.txt" 2>&1 &
+    cpids+=("$!")
+  done
+  for i in "${cpids[@]}"; do wait "$i" || true; done
+  t1=$(date +%s.%N)
+  sleep 0.3
+  kill "$jpid" 2>/dev/null || true
+  wait "$jpid" 2>/dev/null || true
+  read -r heap_start heap_peak < <(heap_used_mb "$jfile")
+  after_gc=$(max_after_gc_mb "$gclog" "$from")
+  read -r status ttfb seconds bytes < <(cat "$LOGS"/big-"$system"-"$call"-*.txt | awk -v wall="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" '
+      { if ($1 != "200") bad = $1; if ($2 > ttfb) ttfb = $2; bytes += $4; n++ }
+      END { printf "%s %s %s %d\n", (bad == "" && n ? "200" : (bad == "" ? "none" : bad)), ttfb, (n == 1 ? $3 : wall), bytes }')
+  log "  $system $call: $seconds s, first byte $ttfb s, $bytes bytes, HTTP $status, heap $heap_start → $heap_peak MB, max after GC $after_gc MB"
+  row big "$system" "$call" "$seconds" "$ttfb" "$bytes" "$status" "$heap_start" "$heap_peak" "$after_gc" "$how"
+}
+
+load_big_team() {
+  log "loading the big team: ALPHA with $MEMBERS members (through roster-cache's POST /members/bulk)"
+  "$BENCH_DIR/load-data.sh" --url "$(url roster-cache)" --team ALPHA --members "$MEMBERS" --prefix user_
+  ALPHA_LOADED=1
+}
+
+# ------------------------------------------------------------------------------------------------ data
+log "loading the small teams through roster-cache's POST /members/bulk"
+"$BENCH_DIR/load-data.sh" --url "$(url roster-cache)" --team SMALL --members 100 --prefix small_
+"$BENCH_DIR/load-data.sh" --url "$(url roster-cache)" --team MEDIUM --members 1000 --prefix medium_
+"$BENCH_DIR/load-data.sh" --url "$(url roster-cache)" --team MIX --members 100 --prefix mix_
+ALPHA_LOADED=0
+((BIG_FIRST)) && load_big_team
+for name in roster-cache roster-nocache baseline-default baseline-tuned; do
+  expect_count "$(url "$name")/teams/SMALL/members" 100
+  expect_count "$(url "$name")/teams/MEDIUM/members" 1000
+done
+log "every system answers SMALL with 100 and MEDIUM with 1000 members"
+
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ------------------------------------------------------------------------------------------------ wrk
+log "throughput: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per system and team"
+for team in SMALL MEDIUM; do
+  if [[ $team == SMALL ]]; then label="team of 100"; else label="team of 1,000"; fi
+  for system in roster-cache baseline-tuned baseline-default roster-nocache; do
+    run_wrk "$label" "$system" "/teams/$team/members" "$(url "$system")"
+  done
+  if [[ $team == SMALL ]]; then
+    run_wrk "$label" ceiling-json /ceiling/json "$(url baseline-tuned)"
+  fi
+done
+
+# ------------------------------------------------------------------------------------------------ mix
+log "write-heavy mix: 10% PUT /members/{name}, 45% GET /teams/MIX/members, 45% GET /members/{name}"
+for system in roster-cache roster-nocache; do
+  out=$(timeout $((MIX_SECONDS + WARMUP + 180)) "$JAVA" "$BENCH_DIR/tools/Mix.java" --url "$(url "$system")" \
+          --team MIX --prefix mix_ --members 100 --clients "$MIX_CLIENTS" --seconds "$MIX_SECONDS" \
+          --warmup "$WARMUP" --write-pct 10 2>"$LOGS/mix-$system.err") || die "mix against $system failed: $out"
+  log "  $system: $out"
+  declare -A m=()
+  for kv in $out; do m[${kv%%=*}]=${kv#*=}; done
+  row mix "$system" "${m[rps]}" "${m[p50_ms]}" "${m[p99_ms]}" "${m[reads]}" "${m[writes]}" "${m[checked]}" \
+    "${m[stale]}" "${m[errors]}" \
+    "java bench/tools/Mix.java: $MIX_CLIENTS client threads (JDK HttpClient, keep-alive) for ${MIX_SECONDS} s after ${WARMUP} s warm-up; each owns 1/$MIX_CLIENTS of MIX's 100 members; a read is stale when it shows an own member's role older than the client's last answered PUT"
+  if [[ -s "$LOGS/mix-$system.err" ]]; then
+    row note "mix on $system reported: $(head -3 "$LOGS/mix-$system.err" | tr '\n\t' '  ')"
+  fi
+  unset m
+  wait_idle
+done
+
+# ------------------------------------------------------------------------------------------------ big team
+((ALPHA_LOADED)) || load_big_team
+BIG=/teams/ALPHA/members
+HOW="curl, one client, GET $BIG; heap from jstat -gc every 100 ms and -Xlog:gc, after a forced GC (jcmd GC.run)"
+log "the big team (ALPHA, $MEMBERS members): cold and warm single listings"
+measure_big roster-cache cold "$(url roster-cache)$BIG" 1 "$HOW; first call: MongoDB read, cache filled"
+measure_big roster-cache warm-1 "$(url roster-cache)$BIG" 1 "$HOW; served from the Redis cache"
+measure_big roster-cache warm-2 "$(url roster-cache)$BIG" 1 "$HOW; served from the Redis cache"
+measure_big roster-cache "warm-x$BIG_CLIENTS" "$(url roster-cache)$BIG" "$BIG_CLIENTS" \
+  "curl, $BIG_CLIENTS clients at once, GET $BIG; time = wall clock until the last finished, bytes = total; heap as above"
+wait_idle
+measure_big baseline-tuned cold "$(url baseline-tuned)$BIG" 1 "$HOW; first call: MongoDB read, one JSON value SET in Redis"
+measure_big baseline-tuned warm-1 "$(url baseline-tuned)$BIG" 1 "$HOW; one Redis GET, decoded and re-encoded"
+measure_big baseline-tuned warm-2 "$(url baseline-tuned)$BIG" 1 "$HOW; one Redis GET, decoded and re-encoded"
+wait_idle
+measure_big ceiling-stream cold "$(url baseline-tuned)/ceiling$BIG" 1 \
+  "$HOW; GET /ceiling$BIG on the baseline: first call reads MongoDB and encodes the bytes into memory"
+measure_big ceiling-stream warm-1 "$(url baseline-tuned)/ceiling$BIG" 1 "$HOW; the same bytes streamed from memory"
+measure_big ceiling-stream warm-2 "$(url baseline-tuned)/ceiling$BIG" 1 "$HOW; the same bytes streamed from memory"
+wait_idle
+measure_big roster-nocache cold "$(url roster-nocache)$BIG" 1 "$HOW; cache off: every call reads MongoDB"
+measure_big roster-nocache warm-1 "$(url roster-nocache)$BIG" 1 "$HOW; cache off: a second MongoDB read (JIT warm)"
+
+# ------------------------------------------------------------------------------------------------ report
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+commit=$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=$(git -C "$REPO_DIR" status --porcelain -- src pom.xml 2>/dev/null | wc -l)
+((dirty)) && commit="$commit + $dirty uncommitted changes in src/ or pom.xml"
+row meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+row meta command "$COMMAND_LINE"
+row meta mode "$MODE: big team ALPHA of $MEMBERS members; wrk ${DURATION} s runs after ${WARMUP} s warm-up; mix ${MIX_SECONDS} s"
+row meta "Roster" "$ROSTER_FROM; checkout $commit"
+row meta "systems" "roster-cache (prefix bench-cached), roster-nocache (roster.cache.enabled=false), baseline-default (quarkus-redis-cache, default Redis pool, DB 1), baseline-tuned (max-pool-size=32, max-pool-waiting=1024, DB 2); ceilings served by baseline-tuned"
+row meta "JVM" "$("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP -XX:+UseG1GC for every system"
+row meta "servers" "mongo-java-server 1.47.0 (memory backend, -Xmx6g); $(redis-server --version | awk '{print $1, $3}')"
+row meta "machine" "$(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); load and systems share the cores"
+row meta "load average" "$LOAD_START at the first wrk run, $LOAD_END at the end (anything above ~0.5 beyond this bench's own load is other work on the machine: expect noise)"
+row meta "order" "$( ((BIG_FIRST)) && echo "big team loaded before the wrk and mix workloads" || echo "wrk and mix ran before the big team was loaded (collection held ~1,200 members), then the big team")"
+row note "mongo-java-server scans the whole collection for every query (it ignores secondary indexes), so uncached reads are slower than on a real MongoDB, and more so once the big team is loaded; compare cached paths with each other and with the ceilings."
+row note "Heap: 'before' is the heap used right after a forced full GC (the live set), 'peak' the most used in 100 ms jstat samples (garbage included), 'max after a GC' the largest occupancy G1 reported after any collection during the request (what the request kept alive). '-' means no GC ran during the request."
+row note "ceiling-json: GET /ceiling/json on the baseline, a constant 66-byte JSON from a Quarkus REST method; ceiling-stream: GET /ceiling/teams/ALPHA/members, the listing's bytes kept in memory after the first call and written in 64 KiB chunks."
+
+TS_MD=$RESULTS_DIR/$STAMP.md
+TS_SVG=$RESULTS_DIR/$STAMP.svg
+"$JAVA" "$BENCH_DIR/tools/Report.java" "$ROWS" "$TS_MD" "$TS_SVG" || die "report failed (rows in $ROWS)"
+sed "s/($STAMP.svg)/(latest.svg)/" "$TS_MD" >"$RESULTS_DIR/latest.md"
+cp "$TS_SVG" "$RESULTS_DIR/latest.svg"
+cp "$ROWS" "$LOGS/rows-$STAMP.tsv"
+echo
+cat "$RESULTS_DIR/latest.md"
+log "results: $TS_MD, $RESULTS_DIR/latest.md, $RESULTS_DIR/latest.svg (logs in $LOGS); total $((SECONDS - STARTED)) s"

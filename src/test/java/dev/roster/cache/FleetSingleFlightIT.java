@@ -1,0 +1,106 @@
+package dev.roster.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.roster.support.Fleet;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two instances of the packaged application share one Redis and one MongoDB: 200 concurrent requests for one
+ * cold key, split between them, cause exactly one computation (one MongoDB load) in the whole fleet.
+ */
+class FleetSingleFlightIT {
+
+    private static final Pattern LOADS = Pattern.compile(
+            "roster_cache_loads_seconds_count\\{[^}]*cache=\"(team-listing|team-page)\"[^}]*} ([0-9.]+)");
+
+    private static double loads(Fleet fleet, Fleet.Instance instance, String cache) throws Exception {
+        String metrics = fleet.get(instance.management("/q/metrics")).body();
+        double total = 0;
+        Matcher m = LOADS.matcher(metrics);
+        while (m.find()) {
+            if (m.group(1).equals(cache)) {
+                total += Double.parseDouble(m.group(2));
+            }
+        }
+        return total;
+    }
+
+    private static List<HttpResponse<String>> burst(List<URI> targets, int total) throws Exception {
+        HttpClient client = HttpClient.newBuilder()
+                .executor(Executors.newFixedThreadPool(16))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            URI uri = targets.get(i % targets.size());
+            calls.add(client.sendAsync(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        List<HttpResponse<String>> responses = new ArrayList<>();
+        for (var call : calls) {
+            responses.add(call.get(60, TimeUnit.SECONDS));
+        }
+        return responses;
+    }
+
+    private static void load(Fleet fleet, Fleet.Instance instance, String team, int size) throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < size; i++) {
+            lines.append("{\"name\":\"")
+                    .append(team)
+                    .append("-")
+                    .append(String.format("%05d", i))
+                    .append("\",\"team\":\"")
+                    .append(team)
+                    .append("\"}\n");
+        }
+        var request = HttpRequest.newBuilder(instance.uri("/members/bulk"))
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(lines.toString(), StandardCharsets.UTF_8))
+                .build();
+        var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+    }
+
+    @Test
+    void shouldComputeAColdKeyOnceForTheWholeFleet() throws Exception {
+        try (Fleet fleet = new Fleet()) {
+            Fleet.Instance a = fleet.start("a");
+            Fleet.Instance b = fleet.start("b");
+            String small = "fleet-small";
+            String large = "fleet-large";
+            load(fleet, a, small, 300);
+            load(fleet, a, large, 2500);
+            for (String team : new String[] {small, large}) {
+                double before = loads(fleet, a, "team-listing") + loads(fleet, b, "team-listing");
+                String path = "/teams/" + team + "/members";
+                List<HttpResponse<String>> responses = burst(List.of(a.uri(path), b.uri(path)), 200);
+                Set<String> bodies = new HashSet<>();
+                for (var r : responses) {
+                    assertEquals(200, r.statusCode());
+                    bodies.add(r.body());
+                }
+                assertEquals(1, bodies.size(), "every caller gets the same body");
+                String body = bodies.iterator().next();
+                assertTrue(body.contains("\"count\":" + (team.equals(small) ? 300 : 2500)), body.substring(0, 80));
+                double after = loads(fleet, a, "team-listing") + loads(fleet, b, "team-listing");
+                assertEquals(1.0, after - before, "MongoDB loads for " + team + " across the fleet");
+            }
+        }
+    }
+}
