@@ -1,0 +1,44 @@
+package dev.roster.support;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.Map;
+
+/** A MongoDB wire-protocol server that a test can stop (and start again, empty, on the same port). */
+public class ControlledMongo implements QuarkusTestResourceLifecycleManager {
+
+    private static MongoServer server;
+    private static int port;
+
+    @Override
+    public Map<String, String> start() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        startServer();
+        return Map.of("quarkus.mongodb.connection-string", "mongodb://127.0.0.1:" + port);
+    }
+
+    @Override
+    public void stop() {
+        stopServer();
+    }
+
+    public static synchronized void startServer() {
+        server = new MongoServer(new MemoryBackend());
+        server.bind("127.0.0.1", port);
+    }
+
+    public static synchronized void stopServer() {
+        if (server != null) {
+            server.shutdownNow();
+            server = null;
+        }
+    }
+}
