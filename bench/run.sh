@@ -78,9 +78,11 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-mkdir -p "$WORK/logs" "$RESULTS_DIR"
+mkdir -p "$WORK" "$RESULTS_DIR"
 WORK=$(cd "$WORK" && pwd)
 LOGS=$WORK/logs
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
 ROWS=$WORK/rows.tsv
 : > "$ROWS"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
@@ -205,40 +207,63 @@ MONGO_URL=mongodb://127.0.0.1:$MONGO_PORT
 REDIS_URL=redis://127.0.0.1:$REDIS_PORT
 COMMON_JVM=(-Xmx"$HEAP" -XX:+UseG1GC)
 
-# start_system NAME JAR ARGS...: starts a system under test in the background, GC-logged, cwd = the work dir.
+# start_system NAME: starts a system under test in the background, GC-logged, cwd = the work dir.
 start_system() {
-  local name=$1 jar=$2
-  shift 2
+  local name=$1 jar args=()
+  case $name in
+    roster-cache|roster-nocache)
+      jar=$ROSTER_JAR
+      args=(-Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="${MGMT_PORT[$name]}"
+            -Dquarkus.redis.hosts="$REDIS_URL/0" -Droster.cache.key-prefix="bench-$name")
+      [[ $name == roster-nocache ]] && args+=(-Droster.cache.enabled=false) ;;
+    baseline-default)
+      jar=$BASELINE_JAR
+      args=(-Dquarkus.redis.hosts="$REDIS_URL/1") ;;
+    baseline-tuned)
+      jar=$BASELINE_JAR
+      args=(-Dquarkus.redis.hosts="$REDIS_URL/2" -Dquarkus.redis.max-pool-size=32 -Dquarkus.redis.max-pool-waiting=1024) ;;
+    *) die "unknown system $name" ;;
+  esac
   (cd "$WORK" && exec "$JAVA" "${COMMON_JVM[@]}" -Xlog:gc:file="$LOGS/gc-$name.log" \
      -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="${HTTP_PORT[$name]}" \
-     -Dquarkus.mongodb.connection-string="$MONGO_URL" "$@" -jar "$jar" >"$LOGS/$name.log" 2>&1) &
+     -Dquarkus.mongodb.connection-string="$MONGO_URL" "${args[@]}" -jar "$jar" >>"$LOGS/$name.log" 2>&1) &
   SYS_PID[$name]=$!
   PIDS+=("$!")
   SERVER_PIDS+=("$!")
 }
 
-log "starting Roster (cache on, cache off) and the baseline (default pool, tuned pool)"
-roster_args() { # NAME PREFIX
-  echo -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="${MGMT_PORT[$1]}" \
-    -Dquarkus.redis.hosts="$REDIS_URL/0" -Droster.cache.key-prefix="$2"
-}
-# shellcheck disable=SC2046
-start_system roster-cache "$ROSTER_JAR" $(roster_args roster-cache bench-cached)
-# shellcheck disable=SC2046
-start_system roster-nocache "$ROSTER_JAR" $(roster_args roster-nocache bench-uncached) -Droster.cache.enabled=false
-start_system baseline-default "$BASELINE_JAR" -Dquarkus.redis.hosts="$REDIS_URL/1"
-start_system baseline-tuned "$BASELINE_JAR" -Dquarkus.redis.hosts="$REDIS_URL/2" \
-  -Dquarkus.redis.max-pool-size=32 -Dquarkus.redis.max-pool-waiting=1024
-
-for name in roster-cache roster-nocache baseline-default baseline-tuned; do
+# wait_ready NAME: Roster's readiness check, or the baseline's constant endpoint, within 120 s.
+wait_ready() {
+  local name=$1 probe
   if [[ $name == roster-* ]]; then probe="http://127.0.0.1:${MGMT_PORT[$name]}/q/health/ready"
   else probe="$(url "$name")/ceiling/json"; fi
   for _ in $(seq 600); do
-    curl -fsS -o /dev/null "$probe" 2>/dev/null && break
+    curl -fsS -o /dev/null "$probe" 2>/dev/null && return 0
     kill -0 "${SYS_PID[$name]}" 2>/dev/null || { tail -30 "$LOGS/$name.log" >&2; die "$name exited at start"; }
     sleep 0.2
   done
-  curl -fsS -o /dev/null "$probe" || { tail -30 "$LOGS/$name.log" >&2; die "$name is not ready after 120 s"; }
+  tail -30 "$LOGS/$name.log" >&2
+  die "$name is not ready after 120 s"
+}
+
+# restart_system NAME: stops a system that stopped answering and starts it afresh.
+restart_system() {
+  local name=$1 pid=${SYS_PID[$1]}
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  start_system "$name"
+  wait_ready "$name"
+  [[ $name == baseline-tuned ]] && SYS_PID[ceiling-stream]=${SYS_PID[baseline-tuned]}
+  return 0
+}
+
+log "starting Roster (cache on, cache off) and the baseline (default pool, tuned pool)"
+for name in roster-cache roster-nocache baseline-default baseline-tuned; do
+  start_system "$name"
+done
+for name in roster-cache roster-nocache baseline-default baseline-tuned; do
+  wait_ready "$name"
 done
 SYS_PID[ceiling-stream]=${SYS_PID[baseline-tuned]}   # the ceilings are routes of the tuned baseline
 log "all systems are up"
@@ -291,7 +316,14 @@ run_wrk() {
   local label=$1 system=$2 path=$3 base=$4 file before after rps p50 p99 errors requests per
   file=$LOGS/wrk-$system-${path//\//_}.txt
   log "  wrk $label on $system: GET $path"
-  curl -fsS -o /dev/null --max-time 120 "$base$path" || die "priming GET $base$path failed"
+  if ! curl -fsS -o /dev/null --max-time 30 "$base$path"; then
+    log "    $system gave no answer to GET $path within 30 s: restarting it (see the notes)"
+    row note "$system stopped answering GET $path (no response within 30 s) after the previous run; it was restarted before this measurement. See $system.log in the work directory."
+    restart_system "$([[ $system == ceiling-* ]] && echo baseline-tuned || echo "$system")"
+    curl -fsS -o /dev/null --max-time 30 "$base$path" || {
+      row wrk "$label" "$system" - - - "$CONNECTIONS" - "no answer within 30 s even after a restart: not measured"
+      return 0; }
+  fi
   timeout $((WARMUP + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s "$base$path" >/dev/null 2>&1 || true
   wait_idle
   before=$(redis_commands)
@@ -441,7 +473,7 @@ row meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 row meta command "$COMMAND_LINE"
 row meta mode "$MODE: big team ALPHA of $MEMBERS members; wrk ${DURATION} s runs after ${WARMUP} s warm-up; mix ${MIX_SECONDS} s"
 row meta "Roster" "$ROSTER_FROM; checkout $commit"
-row meta "systems" "roster-cache (prefix bench-cached), roster-nocache (roster.cache.enabled=false), baseline-default (quarkus-redis-cache, default Redis pool, DB 1), baseline-tuned (max-pool-size=32, max-pool-waiting=1024, DB 2); ceilings served by baseline-tuned"
+row meta "systems" "roster-cache (Redis DB 0, key prefix bench-roster-cache), roster-nocache (roster.cache.enabled=false, prefix bench-roster-nocache), baseline-default (quarkus-redis-cache, default Redis pool, DB 1), baseline-tuned (max-pool-size=32, max-pool-waiting=1024, DB 2); ceilings served by baseline-tuned"
 row meta "JVM" "$("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP -XX:+UseG1GC for every system"
 row meta "servers" "mongo-java-server 1.47.0 (memory backend, -Xmx6g); $(redis-server --version | awk '{print $1, $3}')"
 row meta "machine" "$(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); load and systems share the cores"
