@@ -186,6 +186,19 @@ cp -r "$WORK/src/.mvn" "$WORK/src/mvnw" "$WORK/baseline/"
   || { tail -40 "$LOGS/build-baseline.log" >&2; die "baseline build failed"; }
 BASELINE_JAR=$WORK/baseline/target/quarkus-app/quarkus-run.jar
 
+# ------------------------------------------------------------------------------------------------ token
+# A prod-profile Roster answers writes only with a bearer JWT of group roster-writer (when the checkout has
+# bin/mint-token.sh): mint one with a key pair made for this run; Roster verifies with its public half.
+ROSTER_ENV=()
+if [[ -x "$REPO_DIR/bin/mint-token.sh" ]]; then
+  command -v openssl >/dev/null || die "openssl is needed by bin/mint-token.sh"
+  rm -rf "$WORK/keys"
+  ROSTER_TOKEN=$("$REPO_DIR/bin/mint-token.sh" "$WORK/keys" 7200 2>/dev/null) || die "bin/mint-token.sh failed"
+  export ROSTER_TOKEN
+  ROSTER_ENV=(MP_JWT_VERIFY_PUBLICKEY_LOCATION="$WORK/keys/publicKey.pem")
+  log "minted a roster-writer token for the load and the mix (key pair in $WORK/keys)"
+fi
+
 # ------------------------------------------------------------------------------------------------ servers
 log "starting Redis on 127.0.0.1:$REDIS_PORT"
 redis-server --daemonize yes --pidfile "$REDIS_PIDFILE" --bind 127.0.0.1 --port "$REDIS_PORT" --save "" \
@@ -224,7 +237,9 @@ start_system() {
       args=(-Dquarkus.redis.hosts="$REDIS_URL/2" -Dquarkus.redis.max-pool-size=32 -Dquarkus.redis.max-pool-waiting=1024) ;;
     *) die "unknown system $name" ;;
   esac
-  (cd "$WORK" && exec "$JAVA" "${COMMON_JVM[@]}" -Xlog:gc:file="$LOGS/gc-$name.log" \
+  local env=()
+  [[ $name == roster-* ]] && env=(${ROSTER_ENV[@]+"${ROSTER_ENV[@]}"})
+  (cd "$WORK" && exec env ${env[@]+"${env[@]}"} "$JAVA" "${COMMON_JVM[@]}" -Xlog:gc:file="$LOGS/gc-$name.log" \
      -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="${HTTP_PORT[$name]}" \
      -Dquarkus.mongodb.connection-string="$MONGO_URL" "${args[@]}" -jar "$jar" >>"$LOGS/$name.log" 2>&1) &
   SYS_PID[$name]=$!

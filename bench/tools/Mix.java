@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * its own members. Every read is checked against the roles this client has written and has seen answered: a
  * read that shows an older role of any own member is <b>stale</b> (target 0). Prints one line of
  * {@code key=value} pairs: requests, req/s, p50/p99 in ms, reads, writes, checked reads, stale reads, errors.
+ * Writes carry {@code Authorization: Bearer} when {@code --token} or the environment variable {@code ROSTER_TOKEN}
+ * is set (a prod-profile Roster needs a roster-writer token).
  */
 public class Mix {
 
@@ -45,6 +47,7 @@ public class Mix {
         double seconds = Double.parseDouble(opt.getOrDefault("seconds", "15"));
         double warmup = Double.parseDouble(opt.getOrDefault("warmup", "3"));
         int writePct = Integer.parseInt(opt.getOrDefault("write-pct", "10"));
+        String token = opt.getOrDefault("token", System.getenv().getOrDefault("ROSTER_TOKEN", ""));
         if (members < clients) {
             throw new IllegalArgumentException("need at least one member per client");
         }
@@ -62,7 +65,7 @@ public class Mix {
             for (int m = c; m < members; m += clients) {
                 own.add(prefix + m);
             }
-            workers[c] = new Client(http, url, team, own, writePct, measureFrom, until, 42L + c);
+            workers[c] = new Client(http, url, team, own, writePct, token, measureFrom, until, 42L + c);
             threads[c] = new Thread(workers[c], "mix-" + c);
             threads[c].start();
         }
@@ -128,6 +131,7 @@ public class Mix {
         final String team;
         final List<String> own;
         final int writePct;
+        final String token;
         final long measureFrom;
         final long until;
         final SplittableRandom random;
@@ -138,13 +142,14 @@ public class Mix {
         long reads, writes, checked, stale, errors;
         static final AtomicLong SEQ = new AtomicLong();
 
-        Client(HttpClient http, String url, String team, List<String> own, int writePct, long measureFrom,
-                long until, long seed) {
+        Client(HttpClient http, String url, String team, List<String> own, int writePct, String token,
+                long measureFrom, long until, long seed) {
             this.http = http;
             this.url = url;
             this.team = team;
             this.own = own;
             this.writePct = writePct;
+            this.token = token;
             this.measureFrom = measureFrom;
             this.until = until;
             this.random = new SplittableRandom(seed);
@@ -185,12 +190,14 @@ public class Mix {
         private void write(String member, boolean measured) throws IOException, InterruptedException {
             String role = "r" + SEQ.incrementAndGet();
             String body = "{\"team\":\"" + team + "\",\"role\":\"" + role + "\"}";
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/members/" + segment(member)))
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + "/members/" + segment(member)))
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString(body))
-                    .build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                    .PUT(HttpRequest.BodyPublishers.ofString(body));
+            if (!token.isEmpty()) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (measured) {
                 writes++;
             }
