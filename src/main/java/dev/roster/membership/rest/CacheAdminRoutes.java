@@ -1,0 +1,217 @@
+package dev.roster.membership.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roster.cache.CacheInspector;
+import dev.roster.cache.Tag;
+import dev.roster.error.Problem;
+import dev.roster.membership.service.MemberQueries;
+import io.quarkus.vertx.http.ManagementInterface;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.lang.reflect.Method;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Cache debugging on the management interface (port 9000):
+ *
+ * <ul>
+ *   <li>{@code GET /q/roster/cache/explain?path=/teams/ALPHA/members%3Flimit%3D10}: key, key hash, tags and
+ *       their generations, TTL left, size and chunks, load time of the entry that request path uses;
+ *   <li>{@code POST /q/roster/cache/evict?path=…}: deletes that entry;
+ *   <li>{@code POST /q/roster/cache/evict-tag?kind=team&value=ALPHA}: bumps one tag.
+ * </ul>
+ *
+ * Evictions need the same bearer token as the write routes when {@code roster.admin.require-token} is on
+ * (the default; off in dev, test and embedded).
+ */
+@ApplicationScoped
+public class CacheAdminRoutes {
+
+    private static final String BASE = "/q/roster/cache";
+    private static final Map<String, String> WRITER = Map.of("group", "roster-writer");
+
+    private final CacheInspector inspector;
+    private final ObjectMapper mapper;
+    private final JWTParser tokens;
+    private final boolean requireToken;
+    private final Method member;
+    private final Method listing;
+    private final Method page;
+    private final Method teams;
+
+    public CacheAdminRoutes(
+            CacheInspector inspector,
+            ObjectMapper mapper,
+            JWTParser tokens,
+            @ConfigProperty(name = "roster.admin.require-token") boolean requireToken)
+            throws NoSuchMethodException {
+        this.inspector = inspector;
+        this.mapper = mapper;
+        this.tokens = tokens;
+        this.requireToken = requireToken;
+        this.member = MemberQueries.class.getMethod("member", String.class);
+        this.listing = MemberQueries.class.getMethod("listing", String.class, String.class);
+        this.page = MemberQueries.class.getMethod("page", String.class, int.class, String.class);
+        this.teams = MemberQueries.class.getMethod("teams");
+    }
+
+    void register(@Observes ManagementInterface management) {
+        management
+                .router()
+                .get(BASE + "/explain")
+                .handler(c -> call(
+                        c,
+                        false,
+                        target -> inspector
+                                .explain(target.method(), target.args())
+                                .map(Object.class::cast)));
+        management
+                .router()
+                .post(BASE + "/evict")
+                .handler(c -> call(
+                        c,
+                        true,
+                        target -> inspector
+                                .evict(target.method(), target.args())
+                                .map(evicted -> Map.of("evicted", evicted))));
+        management.router().post(BASE + "/evict-tag").handler(this::evictTag);
+    }
+
+    /** A cached call: the query method and its arguments. */
+    private record Target(Method method, Object[] args) {}
+
+    private void call(RoutingContext context, boolean write, java.util.function.Function<Target, Uni<Object>> action) {
+        if (write && !authorized(context)) {
+            return;
+        }
+        Target target = target(context.request().getParam("path"));
+        if (target == null) {
+            problem(context, 400, "a request path of the API is required, e.g. path=/teams/ALPHA/members");
+            return;
+        }
+        action.apply(target)
+                .subscribe()
+                .with(body -> json(context, 200, body), e -> problem(context, 503, "Redis is unreachable"));
+    }
+
+    private void evictTag(RoutingContext context) {
+        if (!authorized(context)) {
+            return;
+        }
+        String kind = context.request().getParam("kind");
+        String value = context.request().getParam("value");
+        if (kind == null || kind.isBlank()) {
+            problem(context, 400, "kind is required (team, teams or member), and value for team and member");
+            return;
+        }
+        Tag tag = value == null ? Tag.of(kind) : Tag.of(kind, value);
+        inspector
+                .evictTag(tag)
+                .subscribe()
+                .with(
+                        v -> json(context, 200, Map.of("bumped", tag.toString())),
+                        e -> problem(context, 503, "Redis is unreachable"));
+    }
+
+    /** Maps a request path of the API to the cached call that serves it. */
+    private Target target(String path) {
+        if (path == null) {
+            return null;
+        }
+        URI uri = URI.create(path.replace(" ", "%20"));
+        String[] segments = uri.getRawPath().split("/", -1);
+        Map<String, String> query = query(uri.getRawQuery());
+        if (segments.length == 2 && segments[1].equals("teams")) {
+            return new Target(teams, new Object[0]);
+        }
+        if (segments.length == 3 && segments[1].equals("members")) {
+            return new Target(member, new Object[] {decode(segments[2])});
+        }
+        if (segments.length == 4 && segments[1].equals("teams") && segments[3].equals("members")) {
+            String team = decode(segments[2]);
+            String after = query.get("after");
+            String limit = query.get("limit");
+            return limit == null
+                    ? new Target(listing, new Object[] {team, after})
+                    : new Target(page, new Object[] {team, Integer.parseInt(limit), after});
+        }
+        return null;
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> values = new java.util.HashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    values.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
+                }
+            }
+        }
+        return values;
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private boolean authorized(RoutingContext context) {
+        if (!requireToken) {
+            return true;
+        }
+        String header = context.request().getHeader(HttpHeaders.AUTHORIZATION);
+        try {
+            if (header != null
+                    && header.startsWith("Bearer ")
+                    && tokens.parse(header.substring("Bearer ".length()))
+                            .getGroups()
+                            .contains(WRITER.get("group"))) {
+                return true;
+            }
+        } catch (ParseException e) {
+            // answered below
+        }
+        problem(context, 401, "evictions need a bearer token with role roster-writer");
+        return false;
+    }
+
+    private void problem(RoutingContext context, int status, String detail) {
+        String title = status == 400 ? "Bad Request" : status == 401 ? "Unauthorized" : "Service Unavailable";
+        write(
+                context,
+                status,
+                Problem.MEDIA_TYPE,
+                Problem.of(
+                        title.toLowerCase().replace(' ', '-'),
+                        title,
+                        status,
+                        detail,
+                        context.request().path()));
+    }
+
+    private void json(RoutingContext context, int status, Object body) {
+        write(context, status, "application/json", body);
+    }
+
+    private void write(RoutingContext context, int status, String type, Object body) {
+        try {
+            context.response()
+                    .setStatusCode(status)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, type)
+                    .end(Buffer.buffer(mapper.writeValueAsBytes(body)));
+        } catch (JsonProcessingException e) {
+            context.fail(e);
+        }
+    }
+}
