@@ -373,7 +373,7 @@ measure_big() {
   local system=$1 call=$2 target=$3 clients=$4 how=$5 pid gclog from jfile jpid t0 t1 i status bytes ttfb \
     heap_start heap_peak after_gc seconds
   pid=${SYS_PID[$system]}
-  gclog=$LOGS/gc-$system.log
+  gclog=$LOGS/gc-$([[ $system == ceiling-* ]] && echo baseline-tuned || echo "$system").log
   "$JCMD" "$pid" GC.run >/dev/null 2>&1 || true   # start from the live set, so growth is the request's own
   sleep 0.3
   from=$(wc -l <"$gclog")

@@ -20,6 +20,11 @@ public record CacheStatus(Outcome outcome, long ttlSeconds, boolean stored, Stri
         return new CacheStatus(Outcome.HIT, ttlSeconds, false, null);
     }
 
+    /** A hit answered from the in-process near cache, without a Redis round trip. */
+    public static CacheStatus nearHit(long ttlSeconds) {
+        return new CacheStatus(Outcome.HIT, ttlSeconds, false, "near");
+    }
+
     public static CacheStatus miss(boolean stored) {
         return new CacheStatus(Outcome.MISS, -1, stored, null);
     }

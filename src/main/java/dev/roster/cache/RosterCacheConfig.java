@@ -123,11 +123,26 @@ public interface RosterCacheConfig {
     @WithDefault("0")
     double auditRate();
 
+    /** The optional in-process near cache (L1). */
+    Near near();
+
     /** Per-cache settings, keyed by cache name. */
     Map<String, CacheSettings> caches();
 
     /** Per-method settings, keyed by {@code SimpleClassName.method}; they win over the cache's. */
     Map<String, CacheSettings> methods();
+
+    /** Near cache settings; its size and TTL are quarkus-cache's ({@code quarkus.cache.caffeine."roster-near".*}). */
+    interface Near {
+
+        /** Serve hot entries from memory, kept coherent by Redis client-side tracking. Off by default. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Largest entry kept in memory. */
+        @WithDefault("65536")
+        int maxEntryBytes();
+    }
 
     /** Settings of one cache or one method. */
     interface CacheSettings {

@@ -71,6 +71,7 @@ class FleetSingleFlightIT {
         }
         var request = HttpRequest.newBuilder(instance.uri("/members/bulk"))
                 .header("Content-Type", "application/x-ndjson")
+                .header("Authorization", "Bearer " + Fleet.writerToken())
                 .POST(HttpRequest.BodyPublishers.ofString(lines.toString(), StandardCharsets.UTF_8))
                 .build();
         var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());

@@ -62,6 +62,8 @@ public final class Fleet implements AutoCloseable {
                         "-Dquarkus.management.port=" + management,
                         "-Dquarkus.mongodb.connection-string=" + mongoUri,
                         "-Dquarkus.redis.hosts=" + redisUri,
+                        "-Dmp.jwt.verify.publickey.location="
+                                + new File("target/test-classes/test-publicKey.pem").getAbsolutePath(),
                         "-jar",
                         "target/quarkus-app/quarkus-run.jar")
                 .redirectErrorStream(true)
@@ -70,6 +72,14 @@ public final class Fleet implements AutoCloseable {
         instances.add(instance);
         awaitReady(instance);
         return instance;
+    }
+
+    /** A bearer token for the prod-profile instances, signed with the test-only key. */
+    public static String writerToken() {
+        return io.smallrye.jwt.build.Jwt.issuer("https://roster.dev")
+                .subject("fleet-test")
+                .groups(java.util.Set.of("roster-writer"))
+                .sign("test-privateKey.pem");
     }
 
     public HttpResponse<String> get(URI uri) throws IOException, InterruptedException {

@@ -32,14 +32,16 @@ public class GenerationStore implements TagInvalidator {
             "local v = redis.call('INCR', KEYS[1]) redis.call('PEXPIRE', KEYS[1], ARGV[1]) return v";
 
     private final RedisStore store;
+    private final NearCache near;
     private final RedisKeys keys;
     private final CacheMetrics metrics;
     private final String generationTtlMillis;
     private final AtomicBoolean epochOwed = new AtomicBoolean();
     private final AtomicBoolean settling = new AtomicBoolean();
 
-    GenerationStore(RedisStore store, RedisKeys keys, CacheMetrics metrics, RosterCacheConfig config) {
+    GenerationStore(RedisStore store, RedisKeys keys, CacheMetrics metrics, NearCache near, RosterCacheConfig config) {
         this.store = store;
+        this.near = near;
         this.keys = keys;
         this.metrics = metrics;
         this.generationTtlMillis = Long.toString(config.generationTtl().toMillis());
@@ -51,6 +53,7 @@ public class GenerationStore implements TagInvalidator {
             return Uni.createFrom().voidItem();
         }
         metrics.evictions(tags.size());
+        near.forget(tags);
         if (!store.available()) {
             owe("Redis unavailable");
             return Uni.createFrom().voidItem();
@@ -72,6 +75,7 @@ public class GenerationStore implements TagInvalidator {
     Uni<Boolean> readyForReads() {
         if (store.takeOutage()) {
             epochOwed.set(true);
+            near.clear();
         }
         if (!epochOwed.get()) {
             return Uni.createFrom().item(true);
@@ -82,6 +86,7 @@ public class GenerationStore implements TagInvalidator {
         return store.send(bump(keys.epoch()))
                 .map(r -> {
                     epochOwed.set(false);
+                    near.clear();
                     metrics.epochBumps();
                     LOG.infof("Bumped the cache epoch to %s: entries from before the Redis outage are ignored", r);
                     return true;

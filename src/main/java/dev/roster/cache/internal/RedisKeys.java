@@ -30,7 +30,11 @@ public class RedisKeys {
     }
 
     String generation(Tag tag) {
-        return prefix + ":g:{" + Hashing.digest(tag.kind(), tag.value()) + "}";
+        return generationPrefix() + "{" + Hashing.digest(tag.kind(), tag.value()) + "}";
+    }
+
+    String generationPrefix() {
+        return prefix + ":g:";
     }
 
     String entry(String cache, String id) {

@@ -46,6 +46,7 @@ public class ResultCache {
     private final EntryReader reader;
     private final EntryWriter writer;
     private final Leases leases;
+    private final NearCache near;
     private final CacheMetrics metrics;
     private final RosterCacheConfig config;
     private final Map<MethodPlan, Lookup.Settings> settings = new ConcurrentHashMap<>();
@@ -65,6 +66,7 @@ public class ResultCache {
             EntryReader reader,
             EntryWriter writer,
             Leases leases,
+            NearCache near,
             CacheMetrics metrics,
             RosterCacheConfig config) {
         this.store = store;
@@ -73,6 +75,7 @@ public class ResultCache {
         this.reader = reader;
         this.writer = writer;
         this.leases = leases;
+        this.near = near;
         this.metrics = metrics;
         this.config = config;
     }
@@ -121,17 +124,27 @@ public class ResultCache {
     }
 
     private Uni<Object> lookup(Lookup l, Supplier<Uni<Object>> loader) {
+        Entry local = near.entry(l);
+        long now = System.currentTimeMillis();
+        if (local != null && local.remainingMillis(now) > 0) {
+            metrics.hit(l.cache());
+            return read(l, local, CacheStatus.nearHit((local.remainingMillis(now) + 999) / 1000));
+        }
+        long sequence = near.sequence();
         return find(l, false).onFailure().recoverWithNull().chain(found -> {
+            if (found != null) {
+                near.remember(l, sequence, found.current(), found.entry());
+            }
             if (found == null) {
                 metrics.error(l.cache(), "lookup");
                 return withoutRedis(l, loader);
             }
             Entry entry = found.entry();
-            long now = System.currentTimeMillis();
-            if (entry != null && entry.remainingMillis(now) > 0) {
-                maybeRefresh(l, found.current(), entry, now, loader);
+            long at = System.currentTimeMillis();
+            if (entry != null && entry.remainingMillis(at) > 0) {
+                maybeRefresh(l, found.current(), entry, at, loader);
                 maybeAudit(l, found.current(), entry, loader);
-                return hit(l, entry, now).onFailure().recoverWithUni(e -> miss(l, found.current(), loader, null));
+                return hit(l, entry, at).onFailure().recoverWithUni(e -> miss(l, found.current(), loader, null));
             }
             return miss(l, found.current(), loader, entry);
         });
