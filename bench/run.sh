@@ -363,7 +363,7 @@ heap_used_mb() {
 
 # max_after_gc_mb GCLOG FROM_LINE: the largest heap occupancy right after a GC logged after FROM_LINE.
 max_after_gc_mb() {
-  tail -n +"$(($2 + 1))" "$1" | grep -o '[0-9]*[KMG]->[0-9]*[KMG]' \
+  tail -n +"$(($2 + 1))" "$1" | { grep -o '[0-9]*[KMG]->[0-9]*[KMG]' || true; } \
     | awk -F'->' '{ v = $2; u = substr(v, length(v)); v = v + 0; if (u == "K") v /= 1024; if (u == "G") v *= 1024;
                     if (v > m) m = v; n++ } END { if (n) printf "%.0f\n", m; else print "-" }'
 }

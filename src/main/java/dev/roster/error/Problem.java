@@ -1,11 +1,13 @@
 package dev.roster.error;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 
 /** An RFC 9457 problem detail, the body of every 4xx and 5xx answer. */
+@RegisterForReflection(targets = Problem.Violation.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(
         String type, String title, int status, String detail, String instance, List<Violation> violations) {

@@ -1,10 +1,12 @@
 package dev.roster.membership.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.Objects;
 
 /** A member as stored and as answered; absent optional fields are omitted from JSON. */
+@RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Member(String name, String team, String email, String role, Instant joinedAt, long version) {
 

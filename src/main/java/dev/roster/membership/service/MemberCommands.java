@@ -6,6 +6,7 @@ import dev.roster.cache.TagInvalidator;
 import dev.roster.error.RosterException;
 import dev.roster.membership.repository.DuplicateNameException;
 import dev.roster.membership.repository.MemberRepository;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * before the answer, so the writer (and everyone else) never reads its own write stale.
  */
 @ApplicationScoped
+@RegisterForReflection(methods = true, fields = false)
 public class MemberCommands {
 
     /** Compare-and-set attempts of a replace or delete that races other writers before giving up with 409. */

@@ -3,6 +3,7 @@ package dev.roster.membership.service;
 import dev.roster.cache.CachedBody;
 import dev.roster.cache.CachedResult;
 import dev.roster.membership.repository.MemberRepository;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -13,6 +14,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * member}.
  */
 @ApplicationScoped
+@RegisterForReflection(methods = true, fields = false)
 public class MemberQueries {
 
     private final MemberRepository repository;
