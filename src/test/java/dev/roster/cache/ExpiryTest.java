@@ -1,5 +1,6 @@
 package dev.roster.cache;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,9 +8,11 @@ import dev.roster.support.Api;
 import dev.roster.support.ControlledMongo;
 import dev.roster.support.ShortTtlProfile;
 import dev.roster.support.Unique;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import java.net.URL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +22,9 @@ import org.junit.jupiter.api.Test;
 class ExpiryTest {
 
     private static final long TTL_MILLIS = 2_000;
+
+    @TestHTTPResource(value = "/health", management = true)
+    URL health;
 
     @AfterEach
     void mongoIsBack() {
@@ -66,6 +72,14 @@ class ExpiryTest {
                 .statusCode(503)
                 .header("Retry-After", org.hamcrest.Matchers.notNullValue())
                 .contentType("application/problem+json");
+    }
+
+    @Test
+    void shouldGoUnreadyButStayAliveWhenMongoIsDown() {
+        given().get(health + "/ready").then().statusCode(200);
+        ControlledMongo.stopServer();
+        given().get(health + "/ready").then().statusCode(503).body("status", org.hamcrest.Matchers.equalTo("DOWN"));
+        given().get(health + "/live").then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("UP"));
     }
 
     @Test

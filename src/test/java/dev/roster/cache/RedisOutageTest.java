@@ -68,6 +68,37 @@ class RedisOutageTest {
     }
 
     @Test
+    void shouldSkipAFrozenRedisAfterItsTimeoutAndHitAgainWhenItThaws() {
+        String name = Unique.name("frozen");
+        Api.create(name, "T").then().statusCode(201);
+        view(name);
+        assertTrue(view(name).header("Cache-Status").contains("hit"));
+        String info = redis.send(Request.cmd(Command.INFO).arg("server"))
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .toString();
+        long pid = Long.parseLong(info.replaceAll("(?s).*process_id:(\\d+).*", "$1"));
+        ControlledRedis.freeze(pid);
+        try {
+            int bypassed = 0;
+            for (int i = 0; i < 15; i++) {
+                Response r = view(name);
+                assertEquals(name, r.path("name"));
+                if (r.header("Cache-Status").contains("fwd=bypass")) {
+                    bypassed++;
+                }
+            }
+            assertTrue(bypassed >= 5, "the circuit opened: " + bypassed + " of 15 skipped Redis");
+        } finally {
+            ControlledRedis.thaw(pid);
+        }
+        Awaitility.await()
+                .atMost(RECOVERY)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> view(name).header("Cache-Status").contains("hit"));
+    }
+
+    @Test
     void shouldNotServeEntriesFromBeforeAnOutageInWhichAWriteHappened() {
         String name = Unique.name("missed");
         given().contentType(ContentType.JSON)

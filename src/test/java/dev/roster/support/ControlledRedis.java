@@ -52,6 +52,29 @@ public class ControlledRedis implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /** Freezes the server process (SIGSTOP): connections stay open but nothing answers, like a hung Redis. */
+    public static void freeze(long pid) {
+        signal("-STOP", pid);
+    }
+
+    /** Resumes a frozen server (SIGCONT). */
+    public static void thaw(long pid) {
+        signal("-CONT", pid);
+    }
+
+    private static void signal(String signal, long pid) {
+        try {
+            new ProcessBuilder("kill", signal, Long.toString(pid))
+                    .inheritIO()
+                    .start()
+                    .waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public static synchronized void stopServer() {
         try {
             if (server != null) {
