@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -55,11 +56,20 @@ public class NearCache {
     private final AtomicLong sequence = new AtomicLong();
     private volatile boolean tracking;
 
-    NearCache(@CacheName("roster-near") Cache entries, Redis redis, RedisKeys keys, RosterCacheConfig config) {
+    NearCache(
+            @CacheName("roster-near") Cache entries,
+            Redis redis,
+            RedisKeys keys,
+            RosterCacheConfig config,
+            @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType) {
         this.entries = entries.as(CaffeineCache.class);
         this.redis = redis;
         this.keys = keys;
-        this.enabled = config.near().enabled();
+        boolean cluster = "cluster".equalsIgnoreCase(clientType);
+        if (config.near().enabled() && cluster) {
+            LOG.warn("Near cache stays off on a Redis Cluster: tracking one node would miss the others' changes");
+        }
+        this.enabled = config.near().enabled() && !cluster;
         this.maxBytes = config.near().maxEntryBytes();
     }
 
