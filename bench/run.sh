@@ -25,6 +25,7 @@ RESULTS_DIR=$BENCH_DIR/results
 ROSTER_JAR=
 INSTALL=1
 BIG_FIRST=0
+NEAR=1
 
 usage() {
   cat <<'EOF'
@@ -39,12 +40,13 @@ Usage: bench/run.sh [options]
   --mix-clients N       client threads of the mix (default 16)
   --big-clients N       concurrent clients of the "several clients at once" big-team run (default 4)
   --heap SIZE           -Xmx of every system under test (default 2g)
-  --port-base P         first of the ports used on 127.0.0.1 (default 18400; uses P .. P+41)
+  --port-base P         first of the ports used on 127.0.0.1 (default 18400; uses P .. P+51)
   --work DIR            build and scratch directory (default ${TMPDIR:-/tmp}/roster-bench)
   --results DIR         where the results go (default bench/results)
   --roster-jar PATH     use this prebuilt target/quarkus-app/quarkus-run.jar instead of building Roster
   --big-first           load the big team before the wrk and mix workloads (see README: slows every
                         uncached read, because mongo-java-server scans the whole collection)
+  --no-near             leave out roster-near (Roster with its near cache on), e.g. for a Roster without one
   --no-install          do not apt-get install missing tools
   -h, --help            this text
 EOF
@@ -72,6 +74,7 @@ while [[ $# -gt 0 ]]; do
     --results) RESULTS_DIR=$2; shift 2 ;;
     --roster-jar) ROSTER_JAR=$2; shift 2 ;;
     --big-first) BIG_FIRST=1; shift ;;
+    --no-near) NEAR=0; shift ;;
     --no-install) INSTALL=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -141,8 +144,10 @@ JCMD=$JDK_BIN/jcmd
 MONGO_PORT=$PORT_BASE
 REDIS_PORT=$((PORT_BASE + 1))
 declare -A HTTP_PORT=([roster-cache]=$((PORT_BASE + 10)) [roster-nocache]=$((PORT_BASE + 20))
-                      [baseline-default]=$((PORT_BASE + 30)) [baseline-tuned]=$((PORT_BASE + 40)))
-declare -A MGMT_PORT=([roster-cache]=$((PORT_BASE + 11)) [roster-nocache]=$((PORT_BASE + 21)))
+                      [baseline-default]=$((PORT_BASE + 30)) [baseline-tuned]=$((PORT_BASE + 40))
+                      [roster-near]=$((PORT_BASE + 50)))
+declare -A MGMT_PORT=([roster-cache]=$((PORT_BASE + 11)) [roster-nocache]=$((PORT_BASE + 21))
+                      [roster-near]=$((PORT_BASE + 51)))
 declare -A SYS_PID=()
 for port in "$MONGO_PORT" "$REDIS_PORT" "${HTTP_PORT[@]}" "${MGMT_PORT[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -195,6 +200,7 @@ if [[ -x "$REPO_DIR/bin/mint-token.sh" ]]; then
   rm -rf "$WORK/keys"
   ROSTER_TOKEN=$("$REPO_DIR/bin/mint-token.sh" "$WORK/keys" 7200 2>/dev/null) || die "bin/mint-token.sh failed"
   export ROSTER_TOKEN
+  (umask 077 && printf 'Authorization: Bearer %s\n' "$ROSTER_TOKEN" >"$WORK/auth.header")
   ROSTER_ENV=(MP_JWT_VERIFY_PUBLICKEY_LOCATION="$WORK/keys/publicKey.pem")
   log "minted a roster-writer token for the load and the mix (key pair in $WORK/keys)"
 fi
@@ -224,11 +230,17 @@ COMMON_JVM=(-Xmx"$HEAP" -XX:+UseG1GC)
 start_system() {
   local name=$1 jar args=()
   case $name in
-    roster-cache|roster-nocache)
+    roster-cache|roster-nocache|roster-near)
       jar=$ROSTER_JAR
       args=(-Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="${MGMT_PORT[$name]}"
             -Dquarkus.redis.hosts="$REDIS_URL/0" -Droster.cache.key-prefix="bench-$name")
-      [[ $name == roster-nocache ]] && args+=(-Droster.cache.enabled=false) ;;
+      # Cache off: the master switch, and each cache's own switch too (the master switch alone was ignored
+      # by some Roster versions, which then measured the cache twice).
+      [[ $name == roster-nocache ]] && args+=(-Droster.cache.enabled=false
+        -Droster.cache.caches.team-listing.enabled=false -Droster.cache.caches.team-page.enabled=false
+        -Droster.cache.caches.member.enabled=false -Droster.cache.caches.teams.enabled=false)
+      [[ $name == roster-near ]] && args+=(-Droster.cache.near.enabled=true)
+      ;;
     baseline-default)
       jar=$BASELINE_JAR
       args=(-Dquarkus.redis.hosts="$REDIS_URL/1") ;;
@@ -273,11 +285,23 @@ restart_system() {
   return 0
 }
 
-log "starting Roster (cache on, cache off) and the baseline (default pool, tuned pool)"
-for name in roster-cache roster-nocache baseline-default baseline-tuned; do
+if ((NEAR)) && [[ -f "$WORK/src/src/main/java/dev/roster/cache/RosterCacheConfig.java" ]] \
+   && ! grep -q 'near()' "$WORK/src/src/main/java/dev/roster/cache/RosterCacheConfig.java"; then
+  log "this Roster has no near cache: leaving out roster-near"
+  NEAR=0
+fi
+SYSTEMS=(roster-cache)
+((NEAR)) && SYSTEMS+=(roster-near)
+SYSTEMS+=(roster-nocache baseline-default baseline-tuned)
+ROSTERS=(roster-cache)
+((NEAR)) && ROSTERS+=(roster-near)
+ROSTERS+=(roster-nocache)
+
+log "starting ${SYSTEMS[*]}"
+for name in "${SYSTEMS[@]}"; do
   start_system "$name"
 done
-for name in roster-cache roster-nocache baseline-default baseline-tuned; do
+for name in "${SYSTEMS[@]}"; do
   wait_ready "$name"
 done
 SYS_PID[ceiling-stream]=${SYS_PID[baseline-tuned]}   # the ceilings are routes of the tuned baseline
@@ -328,7 +352,7 @@ expect_count() {
 
 # run_wrk LABEL SYSTEM URL_PATH BASE_URL: one priming call, a warm-up, then the measured wrk run.
 run_wrk() {
-  local label=$1 system=$2 path=$3 base=$4 file before after rps p50 p99 errors requests per
+  local label=$1 system=$2 path=$3 base=$4 file before after rps p50 p99 errors requests per status how_extra
   file=$LOGS/wrk-$system-${path//\//_}.txt
   log "  wrk $label on $system: GET $path"
   if ! curl -fsS -o /dev/null --max-time 30 "$base$path"; then
@@ -340,6 +364,13 @@ run_wrk() {
       return 0; }
   fi
   timeout $((WARMUP + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s "$base$path" >/dev/null 2>&1 || true
+  if [[ $system == roster-* ]]; then
+    status=$(curl -s -D - -o /dev/null --max-time 30 "$base$path" | tr -d '\r' \
+               | awk 'tolower($1) == "cache-status:" { sub(/^[^:]*: */, ""); print }')
+    how_extra="; Cache-Status of a call after priming: ${status:-none}"
+  else
+    how_extra=""
+  fi
   wait_idle
   before=$(redis_commands)
   timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency --timeout 10s \
@@ -348,8 +379,7 @@ run_wrk() {
   read -r rps p50 p99 errors requests < <(parse_wrk "$file")
   per=$(awk -v d=$((after - before)) -v n="$requests" 'BEGIN { if (n > 0) printf "%.2f", d / n; else print "-" }')
   log "    $rps req/s, p50 $p50 ms, p99 $p99 ms, $errors errors, $per Redis commands per request"
-  row wrk "$label" "$system" "$rps" "$p50" "$p99" "$errors" "$per" \
-    "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency GET $path, after 1 priming call and a ${WARMUP} s warm-up; Redis cmds/req = INFO total_commands_processed delta / requests"
+  row wrk "$label" "$system" "$rps" "$p50" "$p99" "$errors" "$per" "GET $path$how_extra"
   wait_idle
 }
 
@@ -417,11 +447,17 @@ log "loading the small teams through roster-cache's POST /members/bulk"
 "$BENCH_DIR/load-data.sh" --url "$(url roster-cache)" --team MIX --members 100 --prefix mix_
 ALPHA_LOADED=0
 ((BIG_FIRST)) && load_big_team
-for name in roster-cache roster-nocache baseline-default baseline-tuned; do
+for name in "${SYSTEMS[@]}"; do
   expect_count "$(url "$name")/teams/SMALL/members" 100
   expect_count "$(url "$name")/teams/MEDIUM/members" 1000
 done
 log "every system answers SMALL with 100 and MEDIUM with 1000 members"
+nocache_status=$(curl -s -D - -o /dev/null "$(url roster-nocache)/teams/SMALL/members" | tr -d '\r' \
+                   | awk 'tolower($1) == "cache-status:" { sub(/^[^:]*: */, ""); print }')
+if [[ "$nocache_status" != *bypass* ]]; then
+  log "WARNING: roster-nocache answers Cache-Status: ${nocache_status:-none} (expected fwd=bypass)"
+  row note "roster-nocache did not bypass its cache (Cache-Status: ${nocache_status:-none}): its rows measure a cache."
+fi
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -429,7 +465,7 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log "throughput: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per system and team"
 for team in SMALL MEDIUM; do
   if [[ $team == SMALL ]]; then label="team of 100"; else label="team of 1,000"; fi
-  for system in roster-cache baseline-tuned baseline-default roster-nocache; do
+  for system in "${SYSTEMS[@]}"; do
     run_wrk "$label" "$system" "/teams/$team/members" "$(url "$system")"
   done
   if [[ $team == SMALL ]]; then
@@ -439,16 +475,16 @@ done
 
 # ------------------------------------------------------------------------------------------------ mix
 log "write-heavy mix: 10% PUT /members/{name}, 45% GET /teams/MIX/members, 45% GET /members/{name}"
-for system in roster-cache roster-nocache; do
+for system in "${ROSTERS[@]}"; do
   out=$(timeout $((MIX_SECONDS + WARMUP + 180)) "$JAVA" "$BENCH_DIR/tools/Mix.java" --url "$(url "$system")" \
           --team MIX --prefix mix_ --members 100 --clients "$MIX_CLIENTS" --seconds "$MIX_SECONDS" \
           --warmup "$WARMUP" --write-pct 10 2>"$LOGS/mix-$system.err") || die "mix against $system failed: $out"
   log "  $system: $out"
   declare -A m=()
   for kv in $out; do m[${kv%%=*}]=${kv#*=}; done
-  row mix "$system" "${m[rps]}" "${m[p50_ms]}" "${m[p99_ms]}" "${m[reads]}" "${m[writes]}" "${m[checked]}" \
-    "${m[stale]}" "${m[errors]}" \
-    "java bench/tools/Mix.java: $MIX_CLIENTS client threads (JDK HttpClient, keep-alive) for ${MIX_SECONDS} s after ${WARMUP} s warm-up; each owns 1/$MIX_CLIENTS of MIX's 100 members; a read is stale when it shows an own member's role older than the client's last answered PUT"
+  row mix "$system" "${m[rps]}" "${m[p50_ms]}" "${m[p99_ms]}" "${m[read_p50_ms]}" "${m[write_p50_ms]}" \
+    "${m[reads]}" "${m[writes]}" "${m[checked]}" "${m[stale]}" "${m[errors]}" \
+    "$MIX_CLIENTS clients, ${MIX_SECONDS} s after ${WARMUP} s warm-up"
   if [[ -s "$LOGS/mix-$system.err" ]]; then
     row note "mix on $system reported: $(head -3 "$LOGS/mix-$system.err" | tr '\n\t' '  ')"
   fi
@@ -459,25 +495,30 @@ done
 # ------------------------------------------------------------------------------------------------ big team
 ((ALPHA_LOADED)) || load_big_team
 BIG=/teams/ALPHA/members
-HOW="curl, one client, GET $BIG; heap from jstat -gc every 100 ms and -Xlog:gc, after a forced GC (jcmd GC.run)"
-log "the big team (ALPHA, $MEMBERS members): cold and warm single listings"
-measure_big roster-cache cold "$(url roster-cache)$BIG" 1 "$HOW; first call: MongoDB read, cache filled"
-measure_big roster-cache warm-1 "$(url roster-cache)$BIG" 1 "$HOW; served from the Redis cache"
-measure_big roster-cache warm-2 "$(url roster-cache)$BIG" 1 "$HOW; served from the Redis cache"
+log "the big team (ALPHA, $MEMBERS members): cold, warm and concurrent listings"
+measure_big roster-cache cold "$(url roster-cache)$BIG" 1 "first call: MongoDB read, cache filled (JIT cold too)"
+measure_big roster-cache warm-1 "$(url roster-cache)$BIG" 1 "hit: chunks streamed from Redis"
+measure_big roster-cache warm-2 "$(url roster-cache)$BIG" 1 "hit: chunks streamed from Redis"
 measure_big roster-cache "warm-x$BIG_CLIENTS" "$(url roster-cache)$BIG" "$BIG_CLIENTS" \
-  "curl, $BIG_CLIENTS clients at once, GET $BIG; time = wall clock until the last finished, bytes = total; heap as above"
+  "$BIG_CLIENTS clients at once; time = until the last finished, bytes = total"
+# A write to the team invalidates its listing: the next call is a miss with a warm JIT.
+curl -fsS -o /dev/null --max-time 60 -X PUT -H 'Content-Type: application/json' \
+  ${ROSTER_TOKEN:+-H "@$WORK/auth.header"} -d '{"team":"ALPHA","role":"MEMBER"}' "$(url roster-cache)/members/user_0" \
+  || die "PUT /members/user_0 failed"
+measure_big roster-cache miss "$(url roster-cache)$BIG" 1 "first call after a PUT to one member (listing invalidated), JIT warm"
 wait_idle
-measure_big baseline-tuned cold "$(url baseline-tuned)$BIG" 1 "$HOW; first call: MongoDB read, one JSON value SET in Redis"
-measure_big baseline-tuned warm-1 "$(url baseline-tuned)$BIG" 1 "$HOW; one Redis GET, decoded and re-encoded"
-measure_big baseline-tuned warm-2 "$(url baseline-tuned)$BIG" 1 "$HOW; one Redis GET, decoded and re-encoded"
+measure_big baseline-tuned cold "$(url baseline-tuned)$BIG" 1 "first call: MongoDB read, one JSON value SET in Redis"
+measure_big baseline-tuned warm-1 "$(url baseline-tuned)$BIG" 1 "hit: one Redis GET, decoded, re-encoded"
+measure_big baseline-tuned warm-2 "$(url baseline-tuned)$BIG" 1 "hit: one Redis GET, decoded, re-encoded"
+redis-cli -p "$REDIS_PORT" -n 2 del cache:members:ALPHA >/dev/null
+measure_big baseline-tuned miss "$(url baseline-tuned)$BIG" 1 "after DEL of its Redis entry (as at expiry), JIT warm"
 wait_idle
-measure_big ceiling-stream cold "$(url baseline-tuned)/ceiling$BIG" 1 \
-  "$HOW; GET /ceiling$BIG on the baseline: first call reads MongoDB and encodes the bytes into memory"
-measure_big ceiling-stream warm-1 "$(url baseline-tuned)/ceiling$BIG" 1 "$HOW; the same bytes streamed from memory"
-measure_big ceiling-stream warm-2 "$(url baseline-tuned)/ceiling$BIG" 1 "$HOW; the same bytes streamed from memory"
+measure_big ceiling-stream cold "$(url baseline-tuned)/ceiling$BIG" 1 "GET /ceiling$BIG: reads MongoDB, keeps the bytes in memory"
+measure_big ceiling-stream warm-1 "$(url baseline-tuned)/ceiling$BIG" 1 "the same bytes written from memory"
+measure_big ceiling-stream warm-2 "$(url baseline-tuned)/ceiling$BIG" 1 "the same bytes written from memory"
 wait_idle
-measure_big roster-nocache cold "$(url roster-nocache)$BIG" 1 "$HOW; cache off: every call reads MongoDB"
-measure_big roster-nocache warm-1 "$(url roster-nocache)$BIG" 1 "$HOW; cache off: a second MongoDB read (JIT warm)"
+measure_big roster-nocache cold "$(url roster-nocache)$BIG" 1 "cache off: MongoDB read (JIT cold)"
+measure_big roster-nocache warm-1 "$(url roster-nocache)$BIG" 1 "cache off: MongoDB read again (JIT warm)"
 
 # ------------------------------------------------------------------------------------------------ report
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -488,15 +529,17 @@ row meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 row meta command "$COMMAND_LINE"
 row meta mode "$MODE: big team ALPHA of $MEMBERS members; wrk ${DURATION} s runs after ${WARMUP} s warm-up; mix ${MIX_SECONDS} s"
 row meta "Roster" "$ROSTER_FROM; checkout $commit"
-row meta "systems" "roster-cache (Redis DB 0, key prefix bench-roster-cache), roster-nocache (roster.cache.enabled=false, prefix bench-roster-nocache), baseline-default (quarkus-redis-cache, default Redis pool, DB 1), baseline-tuned (max-pool-size=32, max-pool-waiting=1024, DB 2); ceilings served by baseline-tuned"
+row meta "systems" "roster-cache (Redis DB 0, key prefix bench-roster-cache)$( ((NEAR)) && echo ", roster-near (the same with roster.cache.near.enabled=true)"), roster-nocache (roster.cache.enabled=false and every cache's enabled=false), baseline-default (stock quarkus-redis-cache, default Redis pool, DB 1), baseline-tuned (max-pool-size=32, max-pool-waiting=1024, DB 2); the ceilings are routes of baseline-tuned"
 row meta "JVM" "$("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP -XX:+UseG1GC for every system"
 row meta "servers" "mongo-java-server 1.47.0 (memory backend, -Xmx6g); $(redis-server --version | awk '{print $1, $3}')"
 row meta "machine" "$(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); load and systems share the cores"
 row meta "load average" "$LOAD_START at the first wrk run, $LOAD_END at the end (anything above ~0.5 beyond this bench's own load is other work on the machine: expect noise)"
 row meta "order" "$( ((BIG_FIRST)) && echo "big team loaded before the wrk and mix workloads" || echo "wrk and mix ran before the big team was loaded (collection held ~1,200 members), then the big team")"
 row note "mongo-java-server scans the whole collection for every query (it ignores secondary indexes), so uncached reads are slower than on a real MongoDB, and more so once the big team is loaded; compare cached paths with each other and with the ceilings."
-row note "Heap: 'before' is the heap used right after a forced full GC (the live set), 'peak' the most used in 100 ms jstat samples (garbage included), 'max after a GC' the largest occupancy G1 reported after any collection during the request (what the request kept alive). '-' means no GC ran during the request."
-row note "ceiling-json: GET /ceiling/json on the baseline, a constant 66-byte JSON from a Quarkus REST method; ceiling-stream: GET /ceiling/teams/ALPHA/members, the listing's bytes kept in memory after the first call and written in 64 KiB chunks."
+row method big "One or more curl clients GET /teams/ALPHA/members (ceiling-stream: /ceiling/teams/ALPHA/members) and time it; before each call the server gets a forced full GC (jcmd GC.run). Heap: 'before' is the heap used right after that GC (the live set), 'peak' the most used in jstat -gc samples every 100 ms (garbage included), 'max after a GC' the largest occupancy G1 logged (-Xlog:gc) after any collection during the call, i.e. what the call kept alive; '-' when no GC ran."
+row method wrk "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency --timeout 10s, after one priming call and a ${WARMUP} s wrk warm-up, one system at a time, each after the servers went idle. Errors are socket errors plus non-2xx answers. Redis cmds/req is the INFO total_commands_processed delta over the run divided by its requests."
+row method mix "java bench/tools/Mix.java: $MIX_CLIENTS client threads (JDK HttpClient, HTTP/1.1 keep-alive), each owning 1/$MIX_CLIENTS of team MIX's 100 members; per operation 10% PUT /members/{name} with a new role, 45% GET /teams/MIX/members, 45% GET /members/{name}. Every read is checked against the roles the client itself wrote and saw answered: one showing an older role is stale."
+row note "ceiling-json: GET /ceiling/json on the tuned baseline, a constant 66-byte JSON from a Quarkus REST method; ceiling-stream: GET /ceiling/teams/ALPHA/members there, the listing's bytes kept in memory after the first call and written in 64 KiB chunks."
 
 TS_MD=$RESULTS_DIR/$STAMP.md
 TS_SVG=$RESULTS_DIR/$STAMP.svg

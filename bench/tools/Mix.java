@@ -74,6 +74,8 @@ public class Mix {
         }
         long reads = 0, writes = 0, checked = 0, stale = 0, errors = 0;
         long[] all = new long[0];
+        long[] readLatencies = new long[0];
+        long[] writeLatencies = new long[0];
         for (Client w : workers) {
             reads += w.reads;
             writes += w.writes;
@@ -84,15 +86,22 @@ public class Mix {
             long[] merged = Arrays.copyOf(all, all.length + l.length);
             System.arraycopy(l, 0, merged, all.length, l.length);
             all = merged;
+            readLatencies = concat(readLatencies, w.readLatencies.toArray());
+            writeLatencies = concat(writeLatencies, w.writeLatencies.toArray());
         }
         Arrays.sort(all);
+        Arrays.sort(readLatencies);
+        Arrays.sort(writeLatencies);
         long requests = all.length;
         System.out.printf(
-                "requests=%d rps=%.1f p50_ms=%.2f p99_ms=%.2f reads=%d writes=%d checked=%d stale=%d errors=%d%n",
+                "requests=%d rps=%.1f p50_ms=%.2f p99_ms=%.2f read_p50_ms=%.2f write_p50_ms=%.2f reads=%d writes=%d"
+                        + " checked=%d stale=%d errors=%d%n",
                 requests,
                 requests / seconds,
                 percentile(all, 0.50),
                 percentile(all, 0.99),
+                percentile(readLatencies, 0.50),
+                percentile(writeLatencies, 0.50),
                 reads,
                 writes,
                 checked,
@@ -103,6 +112,12 @@ public class Mix {
                 System.err.println("stale: " + s);
             }
         }
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     private static double percentile(long[] sorted, double p) {
@@ -137,6 +152,8 @@ public class Mix {
         final SplittableRandom random;
         final Map<String, String> expected = new HashMap<>();
         final List<String> staleExamples = new ArrayList<>();
+        final java.util.stream.LongStream.Builder readLatencies = java.util.stream.LongStream.builder();
+        final java.util.stream.LongStream.Builder writeLatencies = java.util.stream.LongStream.builder();
         long[] latencies = new long[1 << 14];
         int count;
         long reads, writes, checked, stale, errors;
@@ -182,7 +199,9 @@ public class Mix {
                     return;
                 }
                 if (measured) {
-                    record(System.nanoTime() - t0);
+                    long nanos = System.nanoTime() - t0;
+                    record(nanos);
+                    (draw < writePct ? writeLatencies : readLatencies).add(nanos);
                 }
             }
         }
