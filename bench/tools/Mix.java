@@ -86,8 +86,8 @@ public class Mix {
             long[] merged = Arrays.copyOf(all, all.length + l.length);
             System.arraycopy(l, 0, merged, all.length, l.length);
             all = merged;
-            readLatencies = concat(readLatencies, w.readLatencies.toArray());
-            writeLatencies = concat(writeLatencies, w.writeLatencies.toArray());
+            readLatencies = concat(readLatencies, w.readLatencies.build().toArray());
+            writeLatencies = concat(writeLatencies, w.writeLatencies.build().toArray());
         }
         Arrays.sort(all);
         Arrays.sort(readLatencies);

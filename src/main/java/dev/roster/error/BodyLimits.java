@@ -1,9 +1,6 @@
 package dev.roster.error;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.MemorySize;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -24,11 +21,11 @@ public class BodyLimits {
     private static final String BULK = "/members/bulk";
 
     private final long maxMemberBytes;
-    private final ObjectMapper mapper;
+    private final RouteAnswers answers;
 
-    public BodyLimits(@ConfigProperty(name = "roster.member.max-body-size") MemorySize max, ObjectMapper mapper) {
+    public BodyLimits(@ConfigProperty(name = "roster.member.max-body-size") MemorySize max, RouteAnswers answers) {
         this.maxMemberBytes = max.asLongValue();
-        this.mapper = mapper;
+        this.answers = answers;
     }
 
     void register(@Observes Router router) {
@@ -44,21 +41,9 @@ public class BodyLimits {
             context.next();
             return;
         }
-        Problem problem = Problem.of(
-                "payload-too-large",
-                "Payload Too Large",
-                413,
-                "a member body may hold at most " + maxMemberBytes + " bytes",
-                request.path());
-        try {
-            context.response()
-                    .setStatusCode(413)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                    .putHeader(HttpHeaders.CONNECTION, "close")
-                    .end(Buffer.buffer(mapper.writeValueAsBytes(problem)));
-        } catch (JsonProcessingException e) {
-            context.fail(e);
-        }
+        context.response().putHeader(HttpHeaders.CONNECTION, "close");
+        answers.problem(
+                context, 413, "Payload Too Large", "a member body may hold at most " + maxMemberBytes + " bytes");
     }
 
     private static long parse(String length) {

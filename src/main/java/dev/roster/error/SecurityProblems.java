@@ -1,11 +1,8 @@
 package dev.roster.error;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.security.AuthenticationException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -30,13 +27,13 @@ public class SecurityProblems {
 
     private static final Set<HttpMethod> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE);
 
-    private final ObjectMapper mapper;
+    private final RouteAnswers answers;
     private final boolean writesProtected;
 
     public SecurityProblems(
-            ObjectMapper mapper,
+            RouteAnswers answers,
             @ConfigProperty(name = "quarkus.http.auth.permission.roster-writes.policy") Optional<String> policy) {
-        this.mapper = mapper;
+        this.answers = answers;
         this.writesProtected = policy.isPresent();
     }
 
@@ -53,7 +50,7 @@ public class SecurityProblems {
                 && (request.path().startsWith("/members") || request.path().startsWith("/teams/"));
         if (write && request.getHeader(HttpHeaders.AUTHORIZATION) == null) {
             context.response().putHeader("WWW-Authenticate", "Bearer");
-            write(
+            answers.problem(
                     context,
                     Problem.of(
                             "unauthorized",
@@ -72,7 +69,7 @@ public class SecurityProblems {
                 || failure instanceof UnauthorizedException
                 || context.statusCode() == UNAUTHORIZED) {
             context.response().putHeader("WWW-Authenticate", "Bearer");
-            write(
+            answers.problem(
                     context,
                     Problem.of(
                             "unauthorized",
@@ -81,7 +78,7 @@ public class SecurityProblems {
                             "writes need a bearer token with role roster-writer",
                             context.request().path()));
         } else if (failure instanceof ForbiddenException || context.statusCode() == FORBIDDEN) {
-            write(
+            answers.problem(
                     context,
                     Problem.of(
                             "forbidden",
@@ -90,20 +87,6 @@ public class SecurityProblems {
                             "the token lacks role roster-writer",
                             context.request().path()));
         } else {
-            context.next();
-        }
-    }
-
-    private void write(RoutingContext context, Problem problem) {
-        if (context.response().ended()) {
-            return;
-        }
-        try {
-            context.response()
-                    .setStatusCode(problem.status())
-                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                    .end(Buffer.buffer(mapper.writeValueAsBytes(problem)));
-        } catch (JsonProcessingException e) {
             context.next();
         }
     }

@@ -1,8 +1,6 @@
 package dev.roster.membership.rest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.roster.error.Problem;
+import dev.roster.error.RouteAnswers;
 import dev.roster.membership.service.BulkImport;
 import dev.roster.membership.service.BulkLine;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -33,19 +31,19 @@ public class BulkRoute {
 
     private final BulkImport importer;
     private final BulkLineParser parser;
-    private final ObjectMapper mapper;
+    private final RouteAnswers answers;
     private final long maxBodyBytes;
     private final int maxLineBytes;
 
     public BulkRoute(
             BulkImport importer,
             BulkLineParser parser,
-            ObjectMapper mapper,
+            RouteAnswers answers,
             @ConfigProperty(name = "roster.bulk.max-body-size") MemorySize maxBody,
             @ConfigProperty(name = "roster.member.max-body-size") MemorySize maxLine) {
         this.importer = importer;
         this.parser = parser;
-        this.mapper = mapper;
+        this.answers = answers;
         this.maxBodyBytes = maxBody.asLongValue();
         this.maxLineBytes = (int) maxLine.asLongValue();
     }
@@ -58,24 +56,22 @@ public class BulkRoute {
         var request = context.request();
         String type = Objects.requireNonNullElse(request.getHeader(HttpHeaders.CONTENT_TYPE), "");
         if (!type.toLowerCase().startsWith(NDJSON)) {
-            problem(context, 415, "unsupported-media-type", "Unsupported Media Type", "send the members as " + NDJSON);
+            answers.problem(context, 415, "Unsupported Media Type", "send the members as " + NDJSON);
             return;
         }
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && parseLength(length) > maxBodyBytes) {
-            problem(
-                    context,
-                    413,
-                    "payload-too-large",
-                    "Payload Too Large",
-                    "a bulk body may hold at most " + maxBodyBytes + " bytes");
+            answers.problem(
+                    context, 413, "Payload Too Large", "a bulk body may hold at most " + maxBodyBytes + " bytes");
             return;
         }
         Multi<Buffer> body = HttpServerRequest.newInstance(request).toMulti();
         Multi<BulkLine> lines = NdjsonLines.split(limited(body), maxLineBytes)
                 .filter(line -> !line.blank())
                 .map(parser::parse);
-        importer.apply(lines).subscribe().with(report -> json(context, 200, report), failure -> fail(context, failure));
+        importer.apply(lines)
+                .subscribe()
+                .with(report -> answers.json(context, 200, report), failure -> fail(context, failure));
     }
 
     private Multi<Buffer> limited(Multi<Buffer> body) {
@@ -90,45 +86,14 @@ public class BulkRoute {
 
     private void fail(RoutingContext context, Throwable failure) {
         if (failure instanceof BodyTooLargeException) {
-            problem(
-                    context,
-                    413,
-                    "payload-too-large",
-                    "Payload Too Large",
-                    "a bulk body may hold at most " + maxBodyBytes + " bytes");
+            answers.problem(
+                    context, 413, "Payload Too Large", "a bulk body may hold at most " + maxBodyBytes + " bytes");
         } else if (failure instanceof com.mongodb.MongoException) {
             context.response().putHeader("Retry-After", "2");
-            problem(
-                    context,
-                    503,
-                    "unavailable",
-                    "Service Unavailable",
-                    "the member store is unreachable; retry shortly");
+            answers.problem(context, 503, "Service Unavailable", "the member store is unreachable; retry shortly");
         } else {
             LOG.errorf(failure, "Bulk import failed");
-            problem(context, 500, "internal", "Internal Server Error", "an unexpected error occurred");
-        }
-    }
-
-    private void problem(RoutingContext context, int status, String kind, String title, String detail) {
-        write(context, status, Problem.MEDIA_TYPE, Problem.of(kind, title, status, detail, PATH));
-    }
-
-    private void json(RoutingContext context, int status, Object body) {
-        write(context, status, "application/json; charset=UTF-8", body);
-    }
-
-    private void write(RoutingContext context, int status, String type, Object body) {
-        if (context.response().ended()) {
-            return;
-        }
-        try {
-            context.response()
-                    .setStatusCode(status)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, type)
-                    .end(io.vertx.core.buffer.Buffer.buffer(mapper.writeValueAsBytes(body)));
-        } catch (JsonProcessingException e) {
-            context.fail(e);
+            answers.problem(context, 500, "Internal Server Error", "an unexpected error occurred");
         }
     }
 

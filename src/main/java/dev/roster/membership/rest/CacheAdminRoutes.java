@@ -1,16 +1,13 @@
 package dev.roster.membership.rest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.cache.CacheInspector;
 import dev.roster.cache.Tag;
-import dev.roster.error.Problem;
+import dev.roster.error.RouteAnswers;
 import dev.roster.membership.service.MemberQueries;
 import io.quarkus.vertx.http.ManagementInterface;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,7 +39,7 @@ public class CacheAdminRoutes {
     private static final Map<String, String> WRITER = Map.of("group", "roster-writer");
 
     private final CacheInspector inspector;
-    private final ObjectMapper mapper;
+    private final RouteAnswers answers;
     private final JWTParser tokens;
     private final boolean requireToken;
     private final Method member;
@@ -52,12 +49,12 @@ public class CacheAdminRoutes {
 
     public CacheAdminRoutes(
             CacheInspector inspector,
-            ObjectMapper mapper,
+            RouteAnswers answers,
             JWTParser tokens,
             @ConfigProperty(name = "roster.admin.require-token") boolean requireToken)
             throws NoSuchMethodException {
         this.inspector = inspector;
-        this.mapper = mapper;
+        this.answers = answers;
         this.tokens = tokens;
         this.requireToken = requireToken;
         this.member = MemberQueries.class.getMethod("member", String.class);
@@ -97,12 +94,18 @@ public class CacheAdminRoutes {
         }
         Target target = target(context.request().getParam("path"));
         if (target == null) {
-            problem(context, 400, "a request path of the API is required, e.g. path=/teams/ALPHA/members");
+            answers.problem(
+                    context,
+                    400,
+                    "Bad Request",
+                    "a request path of the API is required, e.g. path=/teams/ALPHA/members");
             return;
         }
         action.apply(target)
                 .subscribe()
-                .with(body -> json(context, 200, body), e -> problem(context, 503, "Redis is unreachable"));
+                .with(
+                        body -> answers.json(context, 200, body),
+                        e -> answers.problem(context, 503, "Service Unavailable", "Redis is unreachable"));
     }
 
     private void evictTag(RoutingContext context) {
@@ -112,7 +115,11 @@ public class CacheAdminRoutes {
         String kind = context.request().getParam("kind");
         String value = context.request().getParam("value");
         if (kind == null || kind.isBlank()) {
-            problem(context, 400, "kind is required (team, teams or member), and value for team and member");
+            answers.problem(
+                    context,
+                    400,
+                    "Bad Request",
+                    "kind is required (team, teams or member), and value for team and member");
             return;
         }
         Tag tag = value == null ? Tag.of(kind) : Tag.of(kind, value);
@@ -120,8 +127,8 @@ public class CacheAdminRoutes {
                 .evictTag(tag)
                 .subscribe()
                 .with(
-                        v -> json(context, 200, Map.of("bumped", tag.toString())),
-                        e -> problem(context, 503, "Redis is unreachable"));
+                        v -> answers.json(context, 200, Map.of("bumped", tag.toString())),
+                        e -> answers.problem(context, 503, "Service Unavailable", "Redis is unreachable"));
     }
 
     /** Maps a request path of the API to the cached call that serves it. */
@@ -182,36 +189,7 @@ public class CacheAdminRoutes {
         } catch (ParseException e) {
             // answered below
         }
-        problem(context, 401, "evictions need a bearer token with role roster-writer");
+        answers.problem(context, 401, "Unauthorized", "evictions need a bearer token with role roster-writer");
         return false;
-    }
-
-    private void problem(RoutingContext context, int status, String detail) {
-        String title = status == 400 ? "Bad Request" : status == 401 ? "Unauthorized" : "Service Unavailable";
-        write(
-                context,
-                status,
-                Problem.MEDIA_TYPE,
-                Problem.of(
-                        title.toLowerCase().replace(' ', '-'),
-                        title,
-                        status,
-                        detail,
-                        context.request().path()));
-    }
-
-    private void json(RoutingContext context, int status, Object body) {
-        write(context, status, "application/json", body);
-    }
-
-    private void write(RoutingContext context, int status, String type, Object body) {
-        try {
-            context.response()
-                    .setStatusCode(status)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, type)
-                    .end(Buffer.buffer(mapper.writeValueAsBytes(body)));
-        } catch (JsonProcessingException e) {
-            context.fail(e);
-        }
     }
 }
