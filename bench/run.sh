@@ -26,6 +26,7 @@ ROSTER_JAR=
 INSTALL=1
 BIG_FIRST=0
 NEAR=1
+WORKLOADS=wrk,mix,big
 
 usage() {
   cat <<'EOF'
@@ -46,6 +47,7 @@ Usage: bench/run.sh [options]
   --roster-jar PATH     use this prebuilt target/quarkus-app/quarkus-run.jar instead of building Roster
   --big-first           load the big team before the wrk and mix workloads (see README: slows every
                         uncached read, because mongo-java-server scans the whole collection)
+  --workloads LIST      which workloads to run, comma-separated, of wrk,mix,big (default all three)
   --no-near             leave out roster-near (Roster with its near cache on), e.g. for a Roster without one
   --no-install          do not apt-get install missing tools
   -h, --help            this text
@@ -74,6 +76,7 @@ while [[ $# -gt 0 ]]; do
     --results) RESULTS_DIR=$2; shift 2 ;;
     --roster-jar) ROSTER_JAR=$2; shift 2 ;;
     --big-first) BIG_FIRST=1; shift ;;
+    --workloads) WORKLOADS=$2; shift 2 ;;
     --no-near) NEAR=0; shift ;;
     --no-install) INSTALL=0; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -81,6 +84,10 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
+for w in ${WORKLOADS//,/ }; do
+  [[ $w == wrk || $w == mix || $w == big ]] || { echo "run.sh: unknown workload $w" >&2; exit 2; }
+done
+wants() { [[ ",$WORKLOADS," == *",$1,"* ]]; }
 mkdir -p "$WORK" "$RESULTS_DIR"
 WORK=$(cd "$WORK" && pwd)
 LOGS=$WORK/logs
@@ -408,6 +415,7 @@ measure_big() {
   sleep 0.3
   from=$(wc -l <"$gclog")
   jfile=$LOGS/jstat-$system-$call.txt
+  : >"$jfile"
   "$JSTAT" -gc "$pid" 100 >"$jfile" 2>/dev/null &
   jpid=$!
   PIDS+=("$jpid")
@@ -462,18 +470,23 @@ fi
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ------------------------------------------------------------------------------------------------ wrk
+if wants wrk; then
 log "throughput: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per system and team"
 for team in SMALL MEDIUM; do
   if [[ $team == SMALL ]]; then label="team of 100"; else label="team of 1,000"; fi
   for system in "${SYSTEMS[@]}"; do
     run_wrk "$label" "$system" "/teams/$team/members" "$(url "$system")"
   done
+  # The same bytes from memory (made at the first call): the most any cache could do for this team.
+  run_wrk "$label" ceiling-stream "/ceiling/teams/$team/members" "$(url baseline-tuned)"
   if [[ $team == SMALL ]]; then
     run_wrk "$label" ceiling-json /ceiling/json "$(url baseline-tuned)"
   fi
 done
+fi
 
 # ------------------------------------------------------------------------------------------------ mix
+if wants mix; then
 log "write-heavy mix: 10% PUT /members/{name}, 45% GET /teams/MIX/members, 45% GET /members/{name}"
 for system in "${ROSTERS[@]}"; do
   out=$(timeout $((MIX_SECONDS + WARMUP + 180)) "$JAVA" "$BENCH_DIR/tools/Mix.java" --url "$(url "$system")" \
@@ -491,8 +504,10 @@ for system in "${ROSTERS[@]}"; do
   unset m
   wait_idle
 done
+fi
 
 # ------------------------------------------------------------------------------------------------ big team
+if wants big; then
 ((ALPHA_LOADED)) || load_big_team
 BIG=/teams/ALPHA/members
 log "the big team (ALPHA, $MEMBERS members): cold, warm and concurrent listings"
@@ -519,6 +534,7 @@ measure_big ceiling-stream warm-2 "$(url baseline-tuned)/ceiling$BIG" 1 "the sam
 wait_idle
 measure_big roster-nocache cold "$(url roster-nocache)$BIG" 1 "cache off: MongoDB read (JIT cold)"
 measure_big roster-nocache warm-1 "$(url roster-nocache)$BIG" 1 "cache off: MongoDB read again (JIT warm)"
+fi
 
 # ------------------------------------------------------------------------------------------------ report
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -194,6 +194,18 @@ public class Report {
                 }
             }
         }
+        for (String workload : workloads) {
+            Wrk stream = wrk(wrk, workload, "ceiling-stream");
+            for (String system : List.of("roster-near", "roster-cache")) {
+                Wrk roster = wrk(wrk, workload, system);
+                if (roster != null && stream != null && roster.rps > 0 && stream.rps > 0) {
+                    md.append(String.format(Locale.ROOT,
+                            "| %s: %s req/s as a share of the same bytes served from memory (ceiling-stream; no target) "
+                                    + "| %.0f%% | - |\n",
+                            workload, system, 100 * roster.rps / stream.rps));
+                }
+            }
+        }
         Wrk ceiling = wrk.stream().filter(w -> w.system.equals("ceiling-json")).findFirst().orElse(null);
         if (ceiling != null && !workloads.isEmpty()) {
             String first = workloads.iterator().next();

@@ -35,7 +35,11 @@ public class EntryReader {
         this.window = config.chunkWindow();
     }
 
-    /** The chunks of an entry; the first window is fetched before this emits, so a broken entry fails early. */
+    /**
+     * The chunks of an entry. The first window is fetched before this emits, so a broken entry fails early;
+     * while one window is being written out the next one is already on its way (two windows in flight at
+     * most), so Redis round trips overlap with the client's reading.
+     */
     Uni<Multi<Buffer>> body(Lookup l, Entry entry) {
         if (entry.chunkCount() == 0) {
             return Uni.createFrom()
@@ -45,15 +49,34 @@ public class EntryReader {
                                     : Multi.createFrom().empty());
         }
         int windows = (entry.chunkCount() + window - 1) / window;
-        return fetchWindow(l, entry, 0).map(first -> {
+        List<Uni<List<Buffer>>> fetches = new ArrayList<>(windows);
+        for (int w = 0; w < windows; w++) {
+            int index = w;
+            fetches.add(Uni.createFrom()
+                    .deferred(() -> fetchWindow(l, entry, index))
+                    .memoize()
+                    .indefinitely());
+        }
+        return ahead(fetches, 0).map(first -> {
             Multi<Buffer> rest = Multi.createFrom()
                     .range(1, windows)
                     .onItem()
-                    .transformToUniAndConcatenate(w -> fetchWindow(l, entry, w))
+                    .transformToUniAndConcatenate(w -> ahead(fetches, w))
                     .onItem()
                     .transformToIterable(list -> list);
             return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(first), rest);
         });
+    }
+
+    /**
+     * Window {@code w}, having started the fetch of window {@code w + 1}; the list lets go of window {@code w}
+     * so that a window's bytes are only held until they are written (memory stays at two windows).
+     */
+    private static Uni<List<Buffer>> ahead(List<Uni<List<Buffer>>> fetches, int w) {
+        if (w + 1 < fetches.size()) {
+            fetches.get(w + 1).subscribe().with(ignored -> {}, ignored -> {});
+        }
+        return fetches.set(w, null);
     }
 
     /** A value entry decoded into the method's result type (null for a cached absence). */

@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# Roster under real faults: builds the packaged app from this checkout, starts Redis, a MongoDB wire-protocol
+# server and Roster (prod profile, JWT for writes) on 127.0.0.1, keeps a steady load on it, then kills Redis,
+# freezes Redis, and kills MongoDB, each followed by a recovery. Reports per phase requests, failures, p99 and
+# the share of cache hits, plus pass/fail checks, in bench/results/faults-latest.md. See bench/FAULTS.md.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+COMMAND_LINE="bench/faults.sh${*:+ $*}"
+
+PORT_BASE=18500
+WORK=${TMPDIR:-/tmp}/roster-faults
+RESULTS_DIR=$BENCH_DIR/results
+ROSTER_JAR=
+CLIENTS=8
+RATE=300
+PHASE=10      # seconds of the healthy and reference phases, and of each "after recovery" phase
+DOWN=8        # seconds Redis stays killed, and MongoDB at least stays down
+FREEZE=5      # seconds Redis stays stopped (SIGSTOP)
+NO_INSTALL=0
+
+usage() {
+  cat <<'EOF'
+Usage: bench/faults.sh [options]
+
+  --rate N            requests/s of the steady load, in total (default 300), over --clients N threads (default 8)
+  --phase S           seconds of the healthy, reference and after-recovery phases (default 10)
+  --down S            seconds Redis stays killed / MongoDB at least stays down (default 8)
+  --freeze S          seconds Redis stays stopped with SIGSTOP (default 5)
+  --port-base P       first port on 127.0.0.1 (default 18500; uses P, P+1, P+10, P+11, P+20, P+21)
+  --work DIR          build and scratch directory (default ${TMPDIR:-/tmp}/roster-faults)
+  --results DIR       where faults-latest.md goes (default bench/results)
+  --roster-jar PATH   use this prebuilt target/quarkus-app/quarkus-run.jar instead of building Roster
+  --no-install        do not apt-get install missing tools
+EOF
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rate) RATE=$2; shift 2 ;;
+    --clients) CLIENTS=$2; shift 2 ;;
+    --phase) PHASE=$2; shift 2 ;;
+    --down) DOWN=$2; shift 2 ;;
+    --freeze) FREEZE=$2; shift 2 ;;
+    --port-base) PORT_BASE=$2; shift 2 ;;
+    --work) WORK=$2; shift 2 ;;
+    --results) RESULTS_DIR=$2; shift 2 ;;
+    --roster-jar) ROSTER_JAR=$2; shift 2 ;;
+    --no-install) NO_INSTALL=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "faults.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+mkdir -p "$WORK" "$RESULTS_DIR"
+WORK=$(cd "$WORK" && pwd)
+LOGS=$WORK/logs
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+# shellcheck source=resilience/common.sh
+source "$BENCH_DIR/resilience/common.sh"
+
+MONGO_PORT=$PORT_BASE
+REDIS_PORT=$((PORT_BASE + 1))
+HTTP=$((PORT_BASE + 10)) MGMT=$((PORT_BASE + 11))
+REF_HTTP=$((PORT_BASE + 20)) REF_MGMT=$((PORT_BASE + 21))
+BASE=http://127.0.0.1:$HTTP
+ensure_tools
+check_ports_free "$MONGO_PORT" "$REDIS_PORT" "$HTTP" "$MGMT" "$REF_HTTP" "$REF_MGMT"
+
+# ------------------------------------------------------------------------------------------------ build
+log "copying the checkout to $WORK/src"
+copy_checkout "$WORK/src"
+if [[ -z "$ROSTER_JAR" ]]; then
+  log "building Roster (log: $LOGS/build.log)"
+  build_roster "$WORK/src" "$LOGS/build.log"
+  ROSTER_JAR=$WORK/src/target/quarkus-app/quarkus-run.jar
+else
+  ROSTER_JAR=$(readlink -f "$ROSTER_JAR")
+fi
+MONGO_CP=$(mongo_classpath "$WORK/src")
+mint_token
+export ROSTER_TOKEN=$TOKEN
+
+# ------------------------------------------------------------------------------------------------ servers
+log "starting Redis :$REDIS_PORT, mongo-java-server :$MONGO_PORT, Roster :$HTTP (cache) and :$REF_HTTP (cache off)"
+start_redis "$REDIS_PORT"
+start_mongo "$MONGO_PORT"
+COMMON=(-Dquarkus.mongodb.connection-string=mongodb://127.0.0.1:$MONGO_PORT
+        -Dquarkus.redis.hosts=redis://127.0.0.1:$REDIS_PORT)
+start_roster roster "$ROSTER_JAR" "$HTTP" "$MGMT" "${COMMON[@]}" -Droster.cache.key-prefix=faults
+start_roster roster-nocache "$ROSTER_JAR" "$REF_HTTP" "$REF_MGMT" "${COMMON[@]}" \
+  -Droster.cache.key-prefix=faults-nocache -Droster.cache.enabled=false
+wait_ready roster "$MGMT"
+wait_ready roster-nocache "$REF_MGMT"
+ROSTER_LOG=$LOGS/roster.log
+
+load_data() {
+  "$BENCH_DIR/load-data.sh" --url "$BASE" --team SMALL --members 100 --prefix small_ >>"$LOGS/load-data.log" 2>&1 &&
+  "$BENCH_DIR/load-data.sh" --url "$BASE" --team FAULTS --members 20 --prefix f_ >>"$LOGS/load-data.log" 2>&1
+}
+log "loading SMALL (100 members, read by the load) and FAULTS (20 members, written by the load)"
+load_data || die "loading data failed (see $LOGS/load-data.log)"
+
+prime() {  # every key the readers use, twice: stored, then a hit
+  local i
+  for _ in 1 2; do
+    for i in $(seq 0 99); do curl -s -o /dev/null --max-time 5 "$BASE/members/small_$i" || true; done
+    curl -s -o /dev/null --max-time 5 "$BASE/teams/SMALL/members" || true
+  done
+}
+prime
+
+# ------------------------------------------------------------------------------------------------ bookkeeping
+PHASES=$WORK/phases.tsv CHECKS=$WORK/checks.tsv META=$WORK/meta.tsv CSV=$WORK/requests.csv
+: >"$PHASES"; : >"$CHECKS"; : >"$META"
+unavailable_warns() { grep -c 'Redis is unavailable' "$ROSTER_LOG" || true; }
+all_warns() { grep -c ' WARN ' "$ROSTER_LOG" || true; }
+P_NAME= P_FROM= P_U= P_W=
+phase_begin() { P_NAME=$1; P_FROM=$(now_ms); P_U=$(unavailable_warns); P_W=$(all_warns); log "phase: $1"; }
+phase_end() {  # phase_end [note]
+  sleep 0.3  # let the log catch up
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$P_NAME" "$P_FROM" "$(now_ms)" "$(($(unavailable_warns) - P_U))" \
+    "$(($(all_warns) - P_W))" "${1:-}" >>"$PHASES"
+}
+check() {  # check NAME EXPECTED OBSERVED PASS(0/1)
+  local verdict=FAIL
+  [[ $4 == 1 ]] && verdict=PASS
+  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$verdict" >>"$CHECKS"
+  log "  check: $1: $3 ($verdict)"
+}
+# first_hit_after MS: seconds from MS to the first GET answered as a hit (or "never").
+first_hit_after() {
+  awk -F, -v t="$1" '$1 >= t && $2 != "write" && $5 == "hit" { printf "%.2f", ($1 - t) / 1000; found = 1; exit }
+                     END { if (!found) printf "never" }' "$CSV"
+}
+# max_get_ms FROM TO / count_slow FROM TO LIMIT_MS
+max_get_ms() { awk -F, -v a="$1" -v b="$2" '$1 >= a && $1 < b && $2 != "write" && $4 > m { m = $4 } END { printf "%.0f", m / 1000 }' "$CSV"; }
+count_slow() { awk -F, -v a="$1" -v b="$2" -v l="$3" '$1 >= a && $1 < b && $2 != "write" && $4 > l * 1000 { n++ } END { print n + 0 }' "$CSV"; }
+
+# probe METHOD PATH [curl args…]: prints "status seconds content-type retry-after" and keeps the body in probe.body
+probe() {
+  local method=$1 path=$2
+  shift 2
+  curl -s -X "$method" -D "$WORK/probe.headers" -o "$WORK/probe.body" --max-time 15 \
+    -w '%{http_code} %{time_total}' "$@" "$BASE$path" || true
+  printf ' %s %s\n' \
+    "$(awk -F': ' 'tolower($1) == "content-type" { gsub("\r", "", $2); print $2 }' "$WORK/probe.headers" | head -1)" \
+    "$(awk -F': ' 'tolower($1) == "retry-after" { gsub("\r", "", $2); print $2 }' "$WORK/probe.headers" | head -1)"
+}
+health() { curl -s -o "$WORK/health.body" -w '%{http_code}' --max-time 5 "http://127.0.0.1:$MGMT/q/health/$1" || true; }
+
+LOAD_ARGS=(--clients "$CLIENTS" --rate "$RATE" --team SMALL --prefix small_ --members 100
+           --write-prefix f_ --write-team FAULTS --write-members 20 --write-rate 5)
+
+# ------------------------------------------------------------------------------------------------ reference
+log "reference: the same load against Roster with roster.cache.enabled=false for ${PHASE} s"
+REF_CSV=$WORK/reference.csv
+rm -f "$WORK/ref.stop"
+REF_FROM=$(now_ms)
+timeout $((PHASE + 60)) "$JAVA" "$BENCH_DIR/resilience/FaultLoad.java" load --url "http://127.0.0.1:$REF_HTTP" \
+  --out "$REF_CSV" --stop-file "$WORK/ref.stop" --max-seconds "$((PHASE + 2))" "${LOAD_ARGS[@]}" \
+  2>"$LOGS/load-reference.err" || die "reference load failed (see $LOGS/load-reference.err)"
+printf '%s\t%s\t%s\t%s\t%s\t%s\n' "reference: cache off (other instance)" "$((REF_FROM + 2000))" "$(now_ms)" "-" "-" \
+  "roster.cache.enabled=false: every GET reads MongoDB (the no-cache latency)" >>"$PHASES"
+
+# ------------------------------------------------------------------------------------------------ load
+TOTAL=$((PHASE * 6 + DOWN * 2 + FREEZE + 180))
+rm -f "$WORK/stop"
+log "steady load on Roster: $RATE req/s from $CLIENTS clients + 5 PUT/s (bounded to $TOTAL s)"
+timeout "$TOTAL" "$JAVA" "$BENCH_DIR/resilience/FaultLoad.java" load --url "$BASE" --out "$WORK/main.csv" \
+  --stop-file "$WORK/stop" --max-seconds "$TOTAL" "${LOAD_ARGS[@]}" 2>"$LOGS/load.err" &
+LOAD_PID=$!
+PIDS+=("$LOAD_PID")
+sleep 4  # JIT warm-up of the load client, not measured
+CSV=$WORK/main.csv
+
+phase_begin "healthy (warm cache)"
+sleep "$PHASE"
+phase_end "baseline"
+
+# ---- (a) Redis killed
+phase_begin "a: Redis killed (SIGKILL)"
+kill -9 "$(redis_pid "$REDIS_PORT")"
+sleep "$DOWN"
+phase_end "redis-server killed, connection refused"
+start_redis "$REDIS_PORT"
+RESTART_MS=$(now_ms)
+phase_begin "a: after Redis restart"
+sleep "$PHASE"
+phase_end "a fresh, empty redis-server on the same port"
+A_WARN=$(awk -F'\t' '$1 ~ /^a: / { n += $4 } END { print n + 0 }' "$PHASES")
+check "a: WARN \"Redis is unavailable\" per outage" "1" "$A_WARN" "$([[ $A_WARN == 1 ]] && echo 1 || echo 0)"
+hit=$(first_hit_after "$RESTART_MS")
+check "a: first hit after Redis restart" "a few seconds at most" "${hit} s" "$([[ $hit != never ]] && awk -v h="$hit" 'BEGIN { exit !(h < 5) }' && echo 1 || echo 0)"
+
+# ---- (b) Redis frozen
+phase_begin "b: Redis frozen (SIGSTOP)"
+FREEZE_FROM=$P_FROM
+kill -STOP "$(redis_pid "$REDIS_PORT")"
+sleep "$FREEZE"
+phase_end "connections hang; roster.cache.redis-timeout=250ms"
+FREEZE_TO=$(now_ms)
+kill -CONT "$(redis_pid "$REDIS_PORT")"
+CONT_MS=$(now_ms)
+phase_begin "b: after SIGCONT"
+sleep "$PHASE"
+phase_end "the same redis-server, with its data"
+B_WARN=$(awk -F'\t' '$1 ~ /^b: / { n += $4 } END { print n + 0 }' "$PHASES")
+check "b: WARN \"Redis is unavailable\" per freeze" "1" "$B_WARN" "$([[ $B_WARN == 1 ]] && echo 1 || echo 0)"
+mx=$(max_get_ms "$FREEZE_FROM" "$FREEZE_TO")
+slow=$(count_slow "$FREEZE_FROM" "$FREEZE_TO" 350)
+check "b: slowest GET while frozen" "about 250 ms (redis-timeout), never seconds" "$mx ms; $slow GETs over 350 ms" \
+  "$( ((mx < 1200)) && echo 1 || echo 0)"
+hit=$(first_hit_after "$CONT_MS")
+check "b: first hit after SIGCONT" "a few seconds at most" "${hit} s" "$([[ $hit != never ]] && awk -v h="$hit" 'BEGIN { exit !(h < 5) }' && echo 1 || echo 0)"
+
+# ---- (c) MongoDB stopped
+prime
+phase_begin "c: before (warm cache)"
+sleep 5
+phase_end "every key the readers use is cached"
+phase_begin "c: MongoDB down (SIGKILL)"
+C_FROM=$P_FROM
+kill -9 "$MONGO_PID"
+sleep 0.5
+read -r st t ct ra < <(probe GET "/members/absent_$RANDOM")
+check "c: GET of an uncached member" "503 problem+json with Retry-After within ~2 s" "$st in ${t} s, $ct, Retry-After: ${ra:-none}" \
+  "$([[ $st == 503 && $ct == application/problem+json && -n $ra ]] && awk -v t="$t" 'BEGIN { exit !(t < 3) }' && echo 1 || echo 0)"
+read -r st t ct ra < <(probe GET "/teams/NOPE_$RANDOM/members")
+check "c: GET of an uncached team listing" "503 problem+json with Retry-After" "$st in ${t} s, $ct, Retry-After: ${ra:-none}" \
+  "$([[ $st == 503 && $ct == application/problem+json && -n $ra ]] && echo 1 || echo 0)"
+read -r st t ct ra < <(probe PUT /members/small_0 -H "@$WORK/auth.header" -H 'Content-Type: application/json' \
+  -d '{"team":"SMALL","role":"changed-while-down"}')
+check "c: PUT while MongoDB is down" "503 problem+json with Retry-After" "$st in ${t} s, $ct, Retry-After: ${ra:-none}" \
+  "$([[ $st == 503 && $ct == application/problem+json ]] && echo 1 || echo 0)"
+read -r st t ct ra < <(probe GET /members/small_0)
+check "c: GET of the member that PUT targeted" "not the new role (200 old role, or 503)" "$st, $(head -c 120 "$WORK/probe.body")" \
+  "$(! grep -q changed-while-down "$WORK/probe.body" && [[ $st == 200 || $st == 503 ]] && echo 1 || echo 0)"
+read -r st t ct ra < <(probe POST /members -H "@$WORK/auth.header" -H 'Content-Type: application/json' \
+  -d '{"name":"created_while_down","team":"FAULTS"}')
+check "c: POST while MongoDB is down" "503" "$st in ${t} s" "$([[ $st == 503 ]] && echo 1 || echo 0)"
+ready=$(health ready); live=$(health live)
+check "c: /q/health/ready and /q/health/live while MongoDB is down" "ready 503 DOWN, live 200 UP" "ready $ready, live $live" \
+  "$([[ $ready == 503 && $live == 200 ]] && echo 1 || echo 0)"
+while (( $(now_ms) - C_FROM < DOWN * 1000 )); do sleep 0.2; done
+phase_end "cached keys answer from Redis; probes above"
+C_MONGO_WARN=$(grep -c 'MongoDB failed for' "$ROSTER_LOG" || true)
+
+phase_begin "c: MongoDB restarted, data reloaded"
+RESTART_MS=$(now_ms)
+start_mongo "$MONGO_PORT"
+load_data || log "reloading data failed (see $LOGS/load-data.log)"
+ready_ms=never
+for _ in $(seq 150); do
+  if [[ $(health ready) == 200 ]]; then ready_ms=$(($(now_ms) - RESTART_MS)); break; fi
+  sleep 0.2
+done
+phase_end "an empty mongo-java-server on the same port; bench/load-data.sh reloads SMALL and FAULTS"
+check "c: readiness UP after MongoDB returns" "UP within seconds" "$( [[ $ready_ms == never ]] && echo "not UP after 30 s" || echo "UP $ready_ms ms after the restart (data reloaded)")" \
+  "$([[ $ready_ms != never ]] && echo 1 || echo 0)"
+phase_begin "c: after recovery"
+sleep "$PHASE"
+phase_end ""
+dup1=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST -H "@$WORK/auth.header" -H 'Content-Type: application/json' \
+  -d '{"name":"dup_check","team":"FAULTS"}' "$BASE/members" || true)
+dup2=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST -H "@$WORK/auth.header" -H 'Content-Type: application/json' \
+  -d '{"name":"dup_check","team":"FAULTS"}' "$BASE/members" || true)
+check "c: same name created twice after MongoDB came back empty" "201 then 409 (unique index on name)" "$dup1 then $dup2" \
+  "$([[ $dup1 == 201 && $dup2 == 409 ]] && echo 1 || echo 0)"
+
+touch "$WORK/stop"
+wait "$LOAD_PID" || log "load client exited with $?"
+cat "$REF_CSV" "$WORK/main.csv" >"$WORK/requests.csv"
+
+# ------------------------------------------------------------------------------------------------ report
+metric() { curl -s --max-time 5 "http://127.0.0.1:$MGMT/q/metrics" | awk -v n="$1" 'index($0, n) == 1 { s += $NF } END { printf "%.0f", s }'; }
+{
+  printf 'date\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+  printf 'command\t%s\n' "$COMMAND_LINE"
+  printf 'Roster\t%s (prod profile, JWT for writes), checkout %s\n' "$ROSTER_JAR" "$(checkout_line)"
+  printf 'load\tFaultLoad.java: %s req/s paced over %s threads (JDK HttpClient, keep-alive), half GET /members/small_<0..99>, half GET /teams/SMALL/members (100 members), plus 5 PUT/s on team FAULTS (never read by the load)\n' "$RATE" "$CLIENTS"
+  printf 'servers\t%s; mongo-java-server 1.47.0 (memory backend); JVM %s\n' "$(redis-server --version | awk '{print $1, $3}')" "$("$JAVA" -version 2>&1 | head -1)"
+  printf 'machine\t%s\n' "$(machine_line)"
+  printf 'Roster counters at the end\troster_cache_fallbacks_total %s, roster_cache_errors_total %s, "MongoDB failed for" WARN lines during the MongoDB outage: %s\n' \
+    "$(metric roster_cache_fallbacks_total)" "$(metric roster_cache_errors_total)" "$C_MONGO_WARN"
+} >"$META"
+"$JAVA" "$BENCH_DIR/resilience/FaultLoad.java" report --log "$WORK/requests.csv" --phases "$PHASES" --meta "$META" \
+  --checks "$CHECKS" --out "$RESULTS_DIR/faults-latest.md"
+cp "$ROSTER_LOG" "$WORK/roster-run.log"
+log "results: $RESULTS_DIR/faults-latest.md (logs in $LOGS, requests in $WORK/requests.csv)"
