@@ -164,10 +164,13 @@ timeout $((PHASE + 60)) "$JAVA" "$BENCH_DIR/resilience/FaultLoad.java" load --ur
   2>"$LOGS/load-reference.err" || die "reference load failed (see $LOGS/load-reference.err)"
 printf '%s\t%s\t%s\t%s\t%s\t%s\n' "reference: cache off (other instance)" "$((REF_FROM + 2000))" "$(now_ms)" "-" "-" \
   "roster.cache.enabled=false: every GET reads MongoDB (the no-cache latency)" >>"$PHASES"
+ref_hits=$(awk -F, '$5 == "hit" { n++ } END { print n + 0 }' "$REF_CSV")
+check "reference: roster.cache.enabled=false bypasses the cache" "0 hits (Cache-Status fwd=bypass; detail=disabled)" "$ref_hits hits" \
+  "$( ((ref_hits == 0)) && echo 1 || echo 0)"
 
 # ------------------------------------------------------------------------------------------------ load
 TOTAL=$((PHASE * 6 + DOWN * 2 + FREEZE + 180))
-rm -f "$WORK/stop"
+rm -f "$WORK/stop" "$WORK/stop.pause-writes"
 log "steady load on Roster: $RATE req/s from $CLIENTS clients + 5 PUT/s (bounded to $TOTAL s)"
 timeout "$TOTAL" "$JAVA" "$BENCH_DIR/resilience/FaultLoad.java" load --url "$BASE" --out "$WORK/main.csv" \
   --stop-file "$WORK/stop" --max-seconds "$TOTAL" "${LOAD_ARGS[@]}" 2>"$LOGS/load.err" &
@@ -231,13 +234,6 @@ check "c: GET of an uncached member" "503 problem+json with Retry-After within ~
 read -r st t ct ra < <(probe GET "/teams/NOPE_$RANDOM/members")
 check "c: GET of an uncached team listing" "503 problem+json with Retry-After" "$st in ${t} s, $ct, Retry-After: ${ra:-none}" \
   "$([[ $st == 503 && $ct == application/problem+json && -n $ra ]] && echo 1 || echo 0)"
-read -r st t ct ra < <(probe PUT /members/small_0 -H "@$WORK/auth.header" -H 'Content-Type: application/json' \
-  -d '{"team":"SMALL","role":"changed-while-down"}')
-check "c: PUT while MongoDB is down" "503 problem+json with Retry-After" "$st in ${t} s, $ct, Retry-After: ${ra:-none}" \
-  "$([[ $st == 503 && $ct == application/problem+json ]] && echo 1 || echo 0)"
-read -r st t ct ra < <(probe GET /members/small_0)
-check "c: GET of the member that PUT targeted" "not the new role (200 old role, or 503)" "$st, $(head -c 120 "$WORK/probe.body")" \
-  "$(! grep -q changed-while-down "$WORK/probe.body" && [[ $st == 200 || $st == 503 ]] && echo 1 || echo 0)"
 read -r st t ct ra < <(probe POST /members -H "@$WORK/auth.header" -H 'Content-Type: application/json' \
   -d '{"name":"created_while_down","team":"FAULTS"}')
 check "c: POST while MongoDB is down" "503" "$st in ${t} s" "$([[ $st == 503 ]] && echo 1 || echo 0)"
@@ -245,20 +241,38 @@ ready=$(health ready); live=$(health live)
 check "c: /q/health/ready and /q/health/live while MongoDB is down" "ready 503 DOWN, live 200 UP" "ready $ready, live $live" \
   "$([[ $ready == 503 && $live == 200 ]] && echo 1 || echo 0)"
 while (( $(now_ms) - C_FROM < DOWN * 1000 )); do sleep 0.2; done
-phase_end "cached keys answer from Redis; probes above"
+phase_end "cached keys answer from Redis; the probes of the checks below ran here"
+bad=$(awk -F, -v a="$C_FROM" -v b="$(now_ms)" '$1 >= a && $1 < b && $2 != "write" && !($3 >= 200 && $3 < 400) { n++ } END { print n + 0 }' "$CSV")
+check "c: GETs of cached keys while MongoDB is down" "all answered (hit or stale), 0 errors" "$bad GETs not answered 2xx" "$( ((bad == 0)) && echo 1 || echo 0)"
+
+phase_begin "c: MongoDB down, after a failed PUT of small_0"
+C2_FROM=$P_FROM
+read -r st t ct ra < <(probe PUT /members/small_0 -H "@$WORK/auth.header" -H 'Content-Type: application/json' \
+  -d '{"team":"SMALL","role":"changed-while-down"}')
+check "c: PUT while MongoDB is down" "503 problem+json with Retry-After" "$st in ${t} s, $ct, Retry-After: ${ra:-none}" \
+  "$([[ $st == 503 && $ct == application/problem+json ]] && echo 1 || echo 0)"
+read -r st t ct ra < <(probe GET /members/small_0)
+check "c: GET of the member that PUT targeted" "not the new role (200 old role, or 503)" "$st, $(head -c 120 "$WORK/probe.body")" \
+  "$(! grep -q changed-while-down "$WORK/probe.body" && [[ $st == 200 || $st == 503 ]] && echo 1 || echo 0)"
+sleep 4
+phase_end "a PUT of a cached member (small_0, team SMALL) answered 503"
+bad=$(awk -F, -v a="$C2_FROM" -v b="$(now_ms)" '$1 >= a && $1 < b && $2 != "write" && !($3 >= 200 && $3 < 400) { n++ } END { print n + 0 }' "$CSV")
+check "c: GETs of cached keys after a failed PUT (MongoDB still down)" "all answered: the PUT changed nothing" "$bad GETs answered 503" "$( ((bad == 0)) && echo 1 || echo 0)"
 C_MONGO_WARN=$(grep -c 'MongoDB failed for' "$ROSTER_LOG" || true)
 
 phase_begin "c: MongoDB restarted, data reloaded"
 RESTART_MS=$(now_ms)
+touch "$WORK/stop.pause-writes"  # the restarted server is empty: no PUTs of f_* until FAULTS is reloaded
 start_mongo "$MONGO_PORT"
-load_data || log "reloading data failed (see $LOGS/load-data.log)"
 ready_ms=never
-for _ in $(seq 150); do
+for _ in $(seq 300); do
   if [[ $(health ready) == 200 ]]; then ready_ms=$(($(now_ms) - RESTART_MS)); break; fi
-  sleep 0.2
+  sleep 0.1
 done
+load_data || log "reloading data failed (see $LOGS/load-data.log)"
+rm -f "$WORK/stop.pause-writes"
 phase_end "an empty mongo-java-server on the same port; bench/load-data.sh reloads SMALL and FAULTS"
-check "c: readiness UP after MongoDB returns" "UP within seconds" "$( [[ $ready_ms == never ]] && echo "not UP after 30 s" || echo "UP $ready_ms ms after the restart (data reloaded)")" \
+check "c: readiness UP after MongoDB returns" "UP within seconds" "$( [[ $ready_ms == never ]] && echo "not UP after 30 s" || echo "UP $ready_ms ms after the server process was started")" \
   "$([[ $ready_ms != never ]] && echo 1 || echo 0)"
 phase_begin "c: after recovery"
 sleep "$PHASE"

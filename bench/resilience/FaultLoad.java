@@ -25,7 +25,8 @@ import java.util.SplittableRandom;
  * --write-rate 5] [--token JWT]}: {@code clients} threads, paced to {@code rate} requests/s in total, each request
  * a {@code GET /members/<prefix><i>} or a {@code GET /teams/<team>/members} (half each), plus one writer thread
  * doing {@code PUT /members/<write-prefix><i>} (a new role) {@code write-rate} times a second on a team the readers
- * never read (so writes do not turn the readers' hits into misses). One CSV line per request:
+ * never read (so writes do not turn the readers' hits into misses); the writer pauses while the file
+ * {@code --pause-writes-file} (default: the stop file's name plus {@code .pause-writes}) exists. One CSV line per request:
  * {@code epochMillis,kind,status,micros,cache} with cache one of hit, miss, bypass, stale, none; status 0 is a
  * connection error or a timeout (10 s). Stops when the stop file exists or after {@code max-seconds}.
  *
@@ -55,6 +56,7 @@ public class FaultLoad {
         String url = opt.getOrDefault("url", "http://127.0.0.1:8080");
         Path out = Path.of(opt.get("out"));
         Path stop = Path.of(opt.get("stop-file"));
+        Path pauseWrites = Path.of(opt.getOrDefault("pause-writes-file", opt.get("stop-file") + ".pause-writes"));
         int clients = Integer.parseInt(opt.getOrDefault("clients", "8"));
         double rate = Double.parseDouble(opt.getOrDefault("rate", "300"));
         double maxSeconds = Double.parseDouble(opt.getOrDefault("max-seconds", "600"));
@@ -107,6 +109,9 @@ public class FaultLoad {
                 while (System.nanoTime() < until && !Files.exists(stop)) {
                     pace(next);
                     next = Math.max(next + interval, System.nanoTime() - 1_000_000_000L);
+                    if (Files.exists(pauseWrites)) {
+                        continue;
+                    }
                     String name = writePrefix + (n % writeMembers);
                     String body = "{\"team\":\"" + writeTeam + "\",\"role\":\"r" + n + "\"}";
                     n++;
@@ -207,15 +212,15 @@ public class FaultLoad {
         for (String[] m : tsv(opt.get("meta"))) {
             md.append("- **").append(m[0]).append("**: ").append(m.length > 1 ? m[1] : "").append('\n');
         }
-        md.append("\n| phase | s | requests | failures | 503 | p50 ms | p99 ms | max ms | GETs > 300 ms | hits | stale"
+        md.append("\n| phase | s | requests | failures | 503 GET | 503 write | p50 ms | p99 ms | max ms | GETs > 300 ms | hits | stale"
                 + " | \"Redis is unavailable\" WARN | WARN lines | notes |\n");
-        md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+        md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
         for (String[] p : tsv(opt.get("phases"))) {
             String name = p[0];
             long from = Long.parseLong(p[1]);
             long to = Long.parseLong(p[2]);
             boolean mongoDown = name.contains("MongoDB down");
-            long requests = 0, failures = 0, unavailable = 0, hits = 0, stale = 0, gets = 0, slow = 0;
+            long requests = 0, failures = 0, unavailable = 0, unavailableWrites = 0, hits = 0, stale = 0, gets = 0, slow = 0;
             List<Long> latencies = new ArrayList<>();
             for (Sample s : samples) {
                 if (s.at < from || s.at >= to) {
@@ -223,7 +228,9 @@ public class FaultLoad {
                 }
                 requests++;
                 boolean write = s.kind.equals("write");
-                if (s.status == 503) {
+                if (s.status == 503 && write) {
+                    unavailableWrites++;
+                } else if (s.status == 503) {
                     unavailable++;
                 }
                 boolean ok = s.status >= 200 && s.status < 400;
@@ -250,6 +257,7 @@ public class FaultLoad {
                     .append(" | ").append(requests)
                     .append(" | ").append(failures)
                     .append(" | ").append(unavailable)
+                    .append(" | ").append(unavailableWrites)
                     .append(" | ").append(ms(pct(latencies, 0.50)))
                     .append(" | ").append(ms(pct(latencies, 0.99)))
                     .append(" | ").append(ms(latencies.isEmpty() ? -1 : latencies.get(latencies.size() - 1)))

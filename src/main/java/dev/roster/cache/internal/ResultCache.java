@@ -107,9 +107,10 @@ public class ResultCache {
             Duration emptyTtl = method.flatMap(RosterCacheConfig.CacheSettings::emptyTtl)
                     .or(() -> cache.flatMap(RosterCacheConfig.CacheSettings::emptyTtl))
                     .orElse(config.emptyTtl());
-            boolean enabled = method.flatMap(RosterCacheConfig.CacheSettings::enabled)
-                    .or(() -> cache.flatMap(RosterCacheConfig.CacheSettings::enabled))
-                    .orElse(true);
+            boolean enabled = config.enabled()
+                    && method.flatMap(RosterCacheConfig.CacheSettings::enabled)
+                            .or(() -> cache.flatMap(RosterCacheConfig.CacheSettings::enabled))
+                            .orElse(true);
             return new Lookup.Settings(enabled, ttl, emptyTtl.compareTo(ttl) < 0 ? emptyTtl : ttl);
         });
     }
