@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.roster.cache.internal.CacheProbe;
 import dev.roster.support.Api;
 import dev.roster.support.ControlledRedis;
 import dev.roster.support.ControlledRedisProfile;
@@ -18,7 +19,11 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +38,9 @@ class RedisOutageTest {
 
     @Inject
     Redis redis;
+
+    @Inject
+    CacheProbe probe;
 
     @AfterEach
     void redisIsBack() {
@@ -65,6 +73,32 @@ class RedisOutageTest {
                     .until(() -> view(name).header("Cache-Status").contains("hit"));
             assertEquals(1, log.warnings());
         }
+    }
+
+    @Test
+    void shouldStillComputeOnceForConcurrentCallersWhileRedisIsDown() throws Exception {
+        ControlledRedis.stopServer();
+        String warmup = Unique.name("open");
+        for (int i = 0; i < 8; i++) {
+            Api.memberView(warmup).then().statusCode(404);
+        }
+        assertTrue(Api.memberView(warmup).header("Cache-Status").contains("redis-unavailable"));
+        String id = Unique.name("down-flight");
+        probe.put(id, "v");
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        probe.gate(gate);
+        int before = probe.loadsOf("read");
+        List<CompletableFuture<String>> callers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            callers.add(probe.read(id).subscribeAsCompletionStage().toCompletableFuture());
+        }
+        Awaitility.await().atMost(RECOVERY).until(() -> probe.loadsOf("read") == before + 1);
+        probe.gate(CompletableFuture.completedFuture(null));
+        gate.complete(null);
+        for (var caller : callers) {
+            assertEquals("v", caller.get(10, TimeUnit.SECONDS));
+        }
+        assertEquals(before + 1, probe.loadsOf("read"));
     }
 
     @Test

@@ -115,13 +115,30 @@ public class ResultCache {
         });
     }
 
+    /** Redis unavailable: compute, still once per key in this process for callers arriving together. */
     private Uni<Object> withoutRedis(Lookup l, Supplier<Uni<Object>> loader) {
         metrics.fallback(l.cache());
         metrics.bypass(l.cache());
-        long start = System.nanoTime();
-        return loader.get()
-                .invoke(() -> metrics.load(l.cache(), System.nanoTime() - start))
-                .map(v -> mark(l.plan(), v, CacheStatus.bypass("redis-unavailable")));
+        String flightKey = l.key() + "|without-redis";
+        Uni<Flight> mine = Uni.createFrom()
+                .deferred(() -> {
+                    long start = System.nanoTime();
+                    return loader.get().map(v -> {
+                        metrics.load(l.cache(), System.nanoTime() - start);
+                        return new Flight(v, !isStream(v));
+                    });
+                })
+                .memoize()
+                .indefinitely();
+        Uni<Flight> existing = flights.putIfAbsent(flightKey, mine);
+        Uni<Object> result;
+        if (existing == null) {
+            result = mine.eventually(() -> flights.remove(flightKey, mine)).map(Flight::result);
+        } else {
+            metrics.coalesced(l.cache());
+            result = existing.chain(f -> f.shareable() ? Uni.createFrom().item(f.result()) : loader.get());
+        }
+        return result.map(v -> mark(l.plan(), v, CacheStatus.bypass("redis-unavailable")));
     }
 
     private Uni<Object> lookup(Lookup l, Supplier<Uni<Object>> loader) {

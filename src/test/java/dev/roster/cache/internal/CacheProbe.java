@@ -22,19 +22,19 @@ public class CacheProbe {
     volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
     final Map<String, Boolean> failing = new ConcurrentHashMap<>();
 
-    void put(String id, String value) {
+    public void put(String id, String value) {
         source.put(id, value);
     }
 
-    void failing(String id, boolean fail) {
+    public void failing(String id, boolean fail) {
         failing.put(id, fail);
     }
 
-    void gate(CompletableFuture<Void> next) {
+    public void gate(CompletableFuture<Void> next) {
         gate = next;
     }
 
-    int loadsOf(String method) {
+    public int loadsOf(String method) {
         return loads.computeIfAbsent(method, k -> new AtomicInteger()).get();
     }
 
