@@ -1,0 +1,85 @@
+package dev.roster.membership.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.roster.error.RosterException;
+import dev.roster.support.Unique;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The write use cases, driven directly with UniAssertSubscriber against the real MongoDB and Redis. */
+@QuarkusTest
+class MemberCommandsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Inject
+    MemberCommands commands;
+
+    @Inject
+    MemberJson json;
+
+    private static <T> T item(Uni<T> uni) {
+        return uni.subscribe()
+                .withSubscriber(UniAssertSubscriber.create())
+                .awaitItem(WAIT)
+                .getItem();
+    }
+
+    private static Throwable failure(Uni<?> uni) {
+        return uni.subscribe()
+                .withSubscriber(UniAssertSubscriber.create())
+                .awaitFailure(WAIT)
+                .getFailure();
+    }
+
+    @Test
+    void shouldStartAtVersionOneWithMillisecondJoinedAtWhenCreated() {
+        Member m = item(commands.create(Unique.name("svc"), "T", null, "dev"));
+        assertEquals(1, m.version());
+        assertEquals(0, m.joinedAt().getNano() % 1_000_000);
+    }
+
+    @Test
+    void shouldFailWithConflictWhenNameIsTaken() {
+        String name = Unique.name("svc-dup");
+        item(commands.create(name, "T", null, null));
+        RosterException e = assertInstanceOf(RosterException.class, failure(commands.create(name, "U", null, null)));
+        assertEquals(409, e.status());
+    }
+
+    @Test
+    void shouldReportTheTeamLeftWhenReplaced() {
+        String name = Unique.name("svc-move");
+        item(commands.create(name, "A", null, null));
+        MemberChange change = item(commands.replace(name, "B", null, null, null));
+        assertEquals("A", change.before().team());
+        assertEquals("B", change.after().team());
+        assertEquals(2, change.after().version());
+    }
+
+    @Test
+    void shouldFailWithPreconditionWhenEtagIsStale() {
+        String name = Unique.name("svc-412");
+        Member m = item(commands.create(name, "A", null, null));
+        String etag = "\"" + json.etagOf(m) + "\"";
+        item(commands.replace(name, "A", null, "x", etag));
+        RosterException e = assertInstanceOf(RosterException.class, failure(commands.delete(name, etag)));
+        assertEquals(412, e.status());
+    }
+
+    @Test
+    void shouldDeleteAndReportNoAfterState() {
+        String name = Unique.name("svc-del");
+        item(commands.create(name, "A", null, null));
+        assertNull(item(commands.delete(name, "*")).after());
+        RosterException e = assertInstanceOf(RosterException.class, failure(commands.delete(name, null)));
+        assertEquals(404, e.status());
+    }
+}
