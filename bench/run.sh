@@ -543,14 +543,18 @@ dirty=$(git -C "$REPO_DIR" status --porcelain -- src pom.xml 2>/dev/null | wc -l
 ((dirty)) && commit="$commit + $dirty uncommitted changes in src/ or pom.xml"
 row meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 row meta command "$COMMAND_LINE"
-row meta mode "$MODE: big team ALPHA of $MEMBERS members; wrk ${DURATION} s runs after ${WARMUP} s warm-up; mix ${MIX_SECONDS} s"
+row meta mode "$MODE: big team ALPHA of $MEMBERS members; wrk ${DURATION} s runs after ${WARMUP} s warm-up; mix ${MIX_SECONDS} s; workloads run: $WORKLOADS"
 row meta "Roster" "$ROSTER_FROM; checkout $commit"
 row meta "systems" "roster-cache (Redis DB 0, key prefix bench-roster-cache)$( ((NEAR)) && echo ", roster-near (the same with roster.cache.near.enabled=true)"), roster-nocache (roster.cache.enabled=false and every cache's enabled=false), baseline-default (stock quarkus-redis-cache, default Redis pool, DB 1), baseline-tuned (max-pool-size=32, max-pool-waiting=1024, DB 2); the ceilings are routes of baseline-tuned"
 row meta "JVM" "$("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP -XX:+UseG1GC for every system"
 row meta "servers" "mongo-java-server 1.47.0 (memory backend, -Xmx6g); $(redis-server --version | awk '{print $1, $3}')"
 row meta "machine" "$(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); load and systems share the cores"
-row meta "load average" "$LOAD_START at the first wrk run, $LOAD_END at the end (anything above ~0.5 beyond this bench's own load is other work on the machine: expect noise)"
-row meta "order" "$( ((BIG_FIRST)) && echo "big team loaded before the wrk and mix workloads" || echo "wrk and mix ran before the big team was loaded (collection held ~1,200 members), then the big team")"
+row meta "load average" "$LOAD_START when the workloads started, $LOAD_END at the end (anything above ~0.5 beyond this bench's own load is other work on the machine: expect noise)"
+if ((BIG_FIRST)); then
+  row meta "order" "big team loaded before the wrk and mix workloads"
+elif wants wrk || wants mix; then
+  row meta "order" "wrk and mix ran before the big team was loaded (the collection held ~1,200 members)"
+fi
 row note "mongo-java-server scans the whole collection for every query (it ignores secondary indexes), so uncached reads are slower than on a real MongoDB, and more so once the big team is loaded; compare cached paths with each other and with the ceilings."
 row method big "One or more curl clients GET /teams/ALPHA/members (ceiling-stream: /ceiling/teams/ALPHA/members) and time it; before each call the server gets a forced full GC (jcmd GC.run). Heap: 'before' is the heap used right after that GC (the live set), 'peak' the most used in jstat -gc samples every 100 ms (garbage included), 'max after a GC' the largest occupancy G1 logged (-Xlog:gc) after any collection during the call, i.e. what the call kept alive; '-' when no GC ran."
 row method wrk "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency --timeout 10s, after one priming call and a ${WARMUP} s wrk warm-up, one system at a time, each after the servers went idle. Errors are socket errors plus non-2xx answers. Redis cmds/req is the INFO total_commands_processed delta over the run divided by its requests."
@@ -562,7 +566,7 @@ TS_SVG=$RESULTS_DIR/$STAMP.svg
 "$JAVA" "$BENCH_DIR/tools/Report.java" "$ROWS" "$TS_MD" "$TS_SVG" || die "report failed (rows in $ROWS)"
 sed "s/($STAMP.svg)/(latest.svg)/" "$TS_MD" >"$RESULTS_DIR/latest.md"
 cp "$TS_SVG" "$RESULTS_DIR/latest.svg"
-cp "$ROWS" "$LOGS/rows-$STAMP.tsv"
+cp "$ROWS" "$RESULTS_DIR/$STAMP.tsv"   # the raw rows: java bench/tools/Report.java X.tsv X.md X.svg redraws them
 echo
 cat "$RESULTS_DIR/latest.md"
-log "results: $TS_MD, $RESULTS_DIR/latest.md, $RESULTS_DIR/latest.svg (logs in $LOGS); total $((SECONDS - STARTED)) s"
+log "results: $TS_MD (raw rows: $STAMP.tsv), $RESULTS_DIR/latest.md, $RESULTS_DIR/latest.svg (logs in $LOGS); total $((SECONDS - STARTED)) s"

@@ -15,7 +15,7 @@ PORT_BASE=18700
 WORK=${TMPDIR:-/tmp}/roster-startup
 RESULTS_DIR=$BENCH_DIR/results
 JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
-QUIET_WAIT=120
+QUIET_WAIT=30
 NO_INSTALL=0
 SKIP_BUILD=0
 
@@ -25,7 +25,7 @@ Usage: bench/startup.sh [options]
 
   --runs N            starts per variant (default 5)
   --jdk25 DIR         JDK 25 home for the AOT build and run (default /usr/lib/jvm/temurin-25-jdk-amd64; env JDK25)
-  --quiet-wait S      before each start, wait up to S seconds for the CPUs to be mostly idle (default 120; 0: never)
+  --quiet-wait S      before each start, wait up to S seconds for the CPUs to be mostly idle (default 30; 0: never)
   --port-base P       first port on 127.0.0.1 (default 18700; uses P, P+1, P+10, P+11)
   --work DIR          build and scratch directory (default ${TMPDIR:-/tmp}/roster-startup)
   --results DIR       where startup-latest.md goes (default bench/results)

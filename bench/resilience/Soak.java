@@ -334,7 +334,7 @@ public class Soak {
             String count = find(COUNT, r.body);
             if (!Integer.toString(n).equals(count)) {
                 inconsistent++;
-                report("inconsistent", url, "/teams/" + team + "/members", "count " + n, "count " + count, r);
+                report("INCONSISTENT", url, "/teams/" + team + "/members", "\"count\":" + n + " (members listed)", "\"count\":" + count, r);
             }
             for (String name : names) {
                 Model m = own.get(name);

@@ -460,7 +460,7 @@ public class Report {
         if (t >= 1) {
             return String.format(Locale.ROOT, "%,.0f", t);
         }
-        return String.format(Locale.ROOT, "%s", t < 0.01 ? String.format(Locale.ROOT, "%.0e", t) : Double.toString(t));
+        return new java.math.BigDecimal(t).round(new java.math.MathContext(1)).toPlainString();
     }
 
     private static String esc(String s) {

@@ -19,10 +19,12 @@ public class CachedResultInterceptor {
 
     private final ResultCache cache;
     private final MethodPlans plans;
+    private final BlockingLoads blockingLoads;
 
-    CachedResultInterceptor(ResultCache cache, MethodPlans plans) {
+    CachedResultInterceptor(ResultCache cache, MethodPlans plans, BlockingLoads blockingLoads) {
         this.cache = cache;
         this.plans = plans;
+        this.blockingLoads = blockingLoads;
     }
 
     @AroundInvoke
@@ -46,16 +48,21 @@ public class CachedResultInterceptor {
         Uni<Object> result = cache.get(
                 plan,
                 context.getParameters(),
-                () -> Uni.createFrom().item(() -> {
-                    try {
-                        return context.proceed();
-                    } catch (RuntimeException e) {
-                        throw e;
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }));
+                () -> Uni.createFrom()
+                        .item(() -> proceedBlocking(context))
+                        .runSubscriptionOn(blockingLoads.executor()));
+        // The one deliberate wait in main code: a plain method's caller asked to block (worker threads only).
         return result.await().indefinitely();
+    }
+
+    private static Object proceedBlocking(InvocationContext context) {
+        try {
+            return context.proceed();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @SuppressWarnings("unchecked")

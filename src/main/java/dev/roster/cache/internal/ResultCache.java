@@ -4,7 +4,6 @@ import dev.roster.cache.CacheStatus;
 import dev.roster.cache.CachedBody;
 import dev.roster.cache.RosterCacheConfig;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
@@ -321,12 +320,10 @@ public class ResultCache {
             return;
         }
         metrics.earlyRefresh(l.cache());
-        background(
-                        l,
-                        leases.acquire(l.id())
-                                .chain(token -> token == null
-                                        ? Uni.createFrom().voidItem()
-                                        : compute(l, current, loader, token).chain(ResultCache::drain)))
+        leases.acquire(l.id())
+                .chain(token -> token == null
+                        ? Uni.createFrom().voidItem()
+                        : compute(l, current, loader, token).chain(ResultCache::drain))
                 .eventually(() -> refreshing.remove(l.key()))
                 .subscribe()
                 .with(
@@ -346,32 +343,23 @@ public class ResultCache {
                 || ThreadLocalRandom.current().nextDouble() >= config.auditRate()) {
             return;
         }
-        background(
-                        l,
-                        loader.get()
-                                .chain(fresh -> find(l, false).map(after -> {
-                                    if (after.current().matches(current)) {
-                                        boolean same = Arrays.equals(writer.bytesOf(l, fresh), entry.inline());
-                                        metrics.audit(l.cache(), same);
-                                        if (!same) {
-                                            LOG.infof("Audit: cached %s differs from a fresh computation", l.trace());
-                                        }
-                                    }
-                                    return null;
-                                })))
+        loader.get()
+                .chain(fresh -> find(l, false).map(after -> {
+                    if (after.current().matches(current)) {
+                        boolean same = Arrays.equals(writer.bytesOf(l, fresh), entry.inline());
+                        metrics.audit(l.cache(), same);
+                        if (!same) {
+                            LOG.infof("Audit: cached %s differs from a fresh computation", l.trace());
+                        }
+                    }
+                    return null;
+                }))
                 .subscribe()
                 .with(
                         ignored -> {},
                         e -> LOG.debugf(
                                 "Audit of %s failed: %s",
                                 l.trace(), e.getClass().getSimpleName()));
-    }
-
-    /** Blocking methods must never be recomputed on an event loop. */
-    private static <T> Uni<T> background(Lookup l, Uni<T> work) {
-        return l.plan().kind == MethodPlan.Kind.PLAIN_VALUE
-                ? work.runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                : work;
     }
 
     private static Uni<Void> drain(Flight flight) {

@@ -84,6 +84,10 @@ public class CacheProbe {
 
     @CachedResult(cache = "probe-plain", tags = "thing:{id}", ttl = "30s")
     public String plain(String id) {
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("a blocking method was computed on an event loop: "
+                    + Thread.currentThread().getName());
+        }
         count("plain");
         return source.get(id);
     }
