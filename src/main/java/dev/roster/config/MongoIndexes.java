@@ -2,6 +2,7 @@ package dev.roster.config;
 
 import dev.roster.membership.repository.MemberRepository;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -10,7 +11,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Creates the MongoDB indexes at start-up without blocking it: retried in the background until MongoDB
- * answers; readiness stays DOWN until they exist.
+ * answers; readiness stays DOWN until they exist, and re-creates them if they disappear (checked by
+ * readiness), so that uniqueness of names never silently lapses.
  */
 @ApplicationScoped
 public class MongoIndexes {
@@ -45,5 +47,15 @@ public class MongoIndexes {
 
     public boolean ready() {
         return ready.get();
+    }
+
+    /** Checks that the indexes still exist; re-creates them (in the background) when they do not. */
+    public Uni<Boolean> verify() {
+        return repository.indexesPresent().invoke(present -> {
+            if (!present && ready.compareAndSet(true, false)) {
+                LOG.warn("MongoDB indexes are missing; re-creating them");
+                onStart(null);
+            }
+        });
     }
 }

@@ -1,7 +1,12 @@
 package dev.roster.error;
 
-/** A failure with a client-facing meaning; mapped to problem+json by {@link RosterExceptionMapper}. */
-public class RosterException extends RuntimeException {
+import dev.roster.cache.NothingWritten;
+
+/**
+ * A failure with a client-facing meaning; mapped to problem+json by {@link RosterExceptionMapper}. Each one
+ * is raised before anything is written, so the cache keeps its entries.
+ */
+public class RosterException extends RuntimeException implements NothingWritten {
 
     private final String kind;
     private final String title;

@@ -1,7 +1,6 @@
 package dev.roster.health;
 
 import dev.roster.config.MongoIndexes;
-import dev.roster.membership.repository.MemberRepository;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,31 +8,28 @@ import java.time.Duration;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when MongoDB answers and the indexes exist; checked without blocking. */
+/** Ready when MongoDB answers and both indexes exist (re-created if they vanished); checked without blocking. */
 @Readiness
 @ApplicationScoped
 public class MongoReadiness implements AsyncHealthCheck {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    private final MemberRepository repository;
     private final MongoIndexes indexes;
 
-    public MongoReadiness(MemberRepository repository, MongoIndexes indexes) {
-        this.repository = repository;
+    public MongoReadiness(MongoIndexes indexes) {
         this.indexes = indexes;
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return repository
-                .ping()
+        return indexes.verify()
                 .ifNoItem()
                 .after(TIMEOUT)
                 .fail()
-                .map(ok -> HealthCheckResponse.named("mongodb")
-                        .status(indexes.ready())
-                        .withData("indexes", indexes.ready())
+                .map(present -> HealthCheckResponse.named("mongodb")
+                        .status(present && indexes.ready())
+                        .withData("indexes", present && indexes.ready())
                         .build())
                 .onFailure()
                 .recoverWithItem(e -> HealthCheckResponse.named("mongodb")

@@ -65,6 +65,37 @@ class ExpiryTest {
     }
 
     @Test
+    void shouldStillServeTheExpiredCopyAfterAWriteThatCouldNotReachMongo() throws Exception {
+        String name = Unique.name("kept");
+        Api.create(name, "T").then().statusCode(201);
+        Api.memberView(name).then().statusCode(200);
+        Thread.sleep(TTL_MILLIS + 500);
+        ControlledMongo.stopServer();
+        // The first operation fails on a pooled connection (MongoSocketWriteException: maybe written, so it
+        // evicts); from then on the driver cannot select a server and says so (nothing written).
+        Api.memberView(Unique.name("probe")).then().statusCode(503);
+        given().contentType(io.restassured.http.ContentType.JSON)
+                .body(java.util.Map.of("team", "T", "role", "x"))
+                .put("/members/" + name)
+                .then()
+                .statusCode(503);
+        Response r = Api.memberView(name).then().statusCode(200).extract().response();
+        assertTrue(r.header("Cache-Status").contains("fwd=stale"), r.header("Cache-Status"));
+    }
+
+    @Test
+    void shouldRecreateTheIndexesWhenMongoComesBackEmpty() {
+        ControlledMongo.stopServer();
+        ControlledMongo.startServer();
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> given().get(health + "/ready").statusCode() == 200);
+        String name = Unique.name("unique-again");
+        Api.create(name, "T").then().statusCode(201);
+        Api.create(name, "T").then().statusCode(409);
+    }
+
+    @Test
     void shouldAnswer503WithRetryAfterWhenMongoIsDownAndNothingIsCached() {
         ControlledMongo.stopServer();
         Api.memberView(Unique.name("cold"))

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveResourceInfo;
 import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyWriter;
@@ -63,11 +64,17 @@ public class CachedBodyWriter implements ServerMessageBodyWriter<CachedBody> {
         throw new WebApplicationException("a cached body is only written reactively");
     }
 
-    /** Writes one chunk at a time; ends the response when the stream completes. */
+    /**
+     * Writes chunks as they come while the connection's write queue has room, and asks for the next chunk only
+     * when it drains again (Vert.x backpressure), so a slow client slows the stream down instead of filling
+     * memory, and a fast one is never kept waiting for a round trip per chunk.
+     */
     private static final class ChunkWriter implements Flow.Subscriber<Buffer> {
 
         private final VertxResteasyReactiveRequestContext request;
         private final HttpServerResponse response;
+        private final AtomicBoolean waiting = new AtomicBoolean();
+        private final AtomicBoolean finished = new AtomicBoolean();
         private Flow.Subscription subscription;
 
         ChunkWriter(VertxResteasyReactiveRequestContext request, HttpServerResponse response) {
@@ -78,24 +85,46 @@ public class CachedBodyWriter implements ServerMessageBodyWriter<CachedBody> {
         @Override
         public void onSubscribe(Flow.Subscription s) {
             this.subscription = s;
-            response.closeHandler(v -> s.cancel());
+            response.closeHandler(v -> gone(null));
             s.request(1);
         }
 
         @Override
         public void onNext(Buffer chunk) {
-            response.write(chunk.getDelegate()).onComplete(ar -> {
-                if (ar.succeeded()) {
-                    subscription.request(1);
-                } else {
-                    subscription.cancel();
-                    request.resume(ar.cause());
-                }
-            });
+            response.write(chunk.getDelegate()).onFailure(this::gone);
+            if (!response.writeQueueFull()) {
+                subscription.request(1);
+                return;
+            }
+            waiting.set(true);
+            response.drainHandler(v -> resume());
+            if (!response.writeQueueFull()) {
+                resume();
+            }
+        }
+
+        private void resume() {
+            if (waiting.compareAndSet(true, false)) {
+                subscription.request(1);
+            }
+        }
+
+        /** The client went away: stop producing; nothing can be sent any more. */
+        private void gone(Throwable cause) {
+            if (finished.compareAndSet(false, true)) {
+                subscription.cancel();
+                LOG.debugf(
+                        "Client left during a streamed response (%s)",
+                        cause == null ? "closed" : cause.getClass().getSimpleName());
+                request.close();
+            }
         }
 
         @Override
         public void onError(Throwable failure) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
             if (!response.headWritten()) {
                 request.resume(failure);
                 return;
@@ -109,7 +138,9 @@ public class CachedBodyWriter implements ServerMessageBodyWriter<CachedBody> {
 
         @Override
         public void onComplete() {
-            response.end().onComplete(ar -> request.resume());
+            if (finished.compareAndSet(false, true)) {
+                response.end().onComplete(ar -> request.resume());
+            }
         }
     }
 }

@@ -31,6 +31,14 @@ public class GenerationStore implements TagInvalidator {
     static final String BUMP_SCRIPT =
             "local v = redis.call('INCR', KEYS[1]) redis.call('PEXPIRE', KEYS[1], ARGV[1]) return v";
 
+    /**
+     * A tag's generation is bumped only if it exists: a key is created (at 0) by the first computation that
+     * depends on the tag, before it reads the database, so a missing key means no entry depends on it and the
+     * bump can be skipped. A bulk import of a million never-read members then leaves no million keys behind.
+     */
+    static final String BUMP_IF_EXISTS_SCRIPT = "if redis.call('EXISTS', KEYS[1]) == 1 then "
+            + "local v = redis.call('INCR', KEYS[1]) redis.call('PEXPIRE', KEYS[1], ARGV[1]) return v end return 0";
+
     private final RedisStore store;
     private final NearCache near;
     private final RedisKeys keys;
@@ -60,7 +68,11 @@ public class GenerationStore implements TagInvalidator {
         }
         List<Request> bumps = new ArrayList<>();
         for (Tag tag : new LinkedHashSet<>(tags)) {
-            bumps.add(bump(keys.generation(tag)));
+            bumps.add(Request.cmd(Command.EVAL)
+                    .arg(BUMP_IF_EXISTS_SCRIPT)
+                    .arg(1)
+                    .arg(keys.generation(tag))
+                    .arg(generationTtlMillis));
         }
         return store.batch(bumps).replaceWithVoid().onFailure().recoverWithItem(e -> {
             owe(e.getClass().getSimpleName());
@@ -124,6 +136,27 @@ public class GenerationStore implements TagInvalidator {
             generations[i] = asLong(responses.get(offset + 1 + i));
         }
         return new Stamp(epoch, generations);
+    }
+
+    /**
+     * Creates (at 0) the generation keys of the tags this stamp saw at 0, before a computation reads the
+     * database, so that a write from then on bumps them (see {@link #BUMP_IF_EXISTS_SCRIPT}).
+     */
+    Uni<Void> ensureExists(List<Tag> tags, Stamp stamp) {
+        List<Request> creates = new ArrayList<>();
+        for (int i = 0; i < tags.size(); i++) {
+            if (stamp.generations()[i] == 0) {
+                creates.add(Request.cmd(Command.SET)
+                        .arg(keys.generation(tags.get(i)))
+                        .arg(0)
+                        .arg("NX")
+                        .arg("PX")
+                        .arg(generationTtlMillis));
+            }
+        }
+        return creates.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : store.batch(creates).replaceWithVoid();
     }
 
     /** The current generation of one tag, for diagnostics. */

@@ -2,6 +2,7 @@ package dev.roster.cache.internal;
 
 import dev.roster.cache.ChangedTags;
 import dev.roster.cache.InvalidatesTags;
+import dev.roster.cache.NothingWritten;
 import dev.roster.cache.Tag;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.Priority;
@@ -13,8 +14,8 @@ import java.util.List;
 
 /**
  * Bumps the tags of an {@link InvalidatesTags} method after its write completed (successfully or not: a write
- * whose answer was lost may still have been applied) and before its {@code Uni} emits, so that the response
- * is sent only once every affected view is invalid.
+ * whose answer was lost may still have been applied — unless the failure is {@link NothingWritten}) and
+ * before its {@code Uni} emits, so that the response is sent only once every affected view is invalid.
  */
 @InvalidatesTags
 @Interceptor
@@ -36,6 +37,9 @@ public class InvalidatesTagsInterceptor {
         Object[] args = context.getParameters();
         Uni<Object> write = (Uni<Object>) context.proceed();
         return write.onItemOrFailure().call((item, failure) -> {
+            if (failure instanceof NothingWritten) {
+                return Uni.createFrom().voidItem();
+            }
             List<Tag> tags = new ArrayList<>(MethodPlan.render(templates, args));
             if (item instanceof ChangedTags changed) {
                 tags.addAll(changed.changedTags());

@@ -239,16 +239,34 @@ public class ResultCache {
                         : compute(l, stamp, loader, NO_LEASE.equals(token) ? null : token));
     }
 
+    /**
+     * Computes and stores. The stamp's never-bumped tags get their generation keys first, so a write during
+     * the computation is not skipped; if that fails, the result is served but not stored.
+     */
     private Uni<Flight> compute(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader, String token) {
-        long start = System.nanoTime();
-        return loader.get()
+        return generations
+                .ensureExists(l.tags(), stamp)
+                .replaceWith(true)
                 .onFailure()
-                .call(() -> leases.release(l.id(), token))
-                .chain(result -> {
-                    long nanos = System.nanoTime() - start;
-                    metrics.load(l.cache(), nanos);
-                    return store(l, stamp, result, nanos, token);
+                .recoverWithItem(false)
+                .chain(storable -> {
+                    long start = System.nanoTime();
+                    return loader.get()
+                            .onFailure()
+                            .call(() -> leases.release(l.id(), token))
+                            .chain(result -> {
+                                long nanos = System.nanoTime() - start;
+                                metrics.load(l.cache(), nanos);
+                                return storable
+                                        ? store(l, stamp, result, nanos, token)
+                                        : leases.release(l.id(), token).replaceWith(unstored(l, result));
+                            });
                 });
+    }
+
+    private static Flight unstored(Lookup l, Object result) {
+        Object marked = mark(l.plan(), result, CacheStatus.miss(false));
+        return new Flight(marked, !isStream(marked));
     }
 
     private Uni<Flight> store(Lookup l, Stamp stamp, Object result, long nanos, String token) {

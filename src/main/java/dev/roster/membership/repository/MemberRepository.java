@@ -65,8 +65,13 @@ public class MemberRepository {
                 .replaceWithVoid();
     }
 
-    public Uni<Boolean> ping() {
-        return members.countDocuments(Filters.eq(NAME, "")).replaceWith(true);
+    /** Whether both indexes exist (a MongoDB that lost its data, e.g. restarted in memory, lost them too). */
+    public Uni<Boolean> indexesPresent() {
+        return members.listIndexes()
+                .map(doc -> doc.getString("name"))
+                .collect()
+                .asList()
+                .map(names -> names.contains(NAME + "_1") && names.contains(TEAM + "_1_" + NAME + "_1"));
     }
 
     public Uni<Member> find(String name) {

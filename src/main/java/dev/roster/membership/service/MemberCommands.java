@@ -1,9 +1,12 @@
 package dev.roster.membership.service;
 
+import com.mongodb.MongoSocketOpenException;
+import com.mongodb.MongoTimeoutException;
 import dev.roster.cache.InvalidatesTags;
 import dev.roster.cache.Tag;
 import dev.roster.cache.TagInvalidator;
 import dev.roster.error.RosterException;
+import dev.roster.error.StoreUnreachableException;
 import dev.roster.membership.repository.DuplicateNameException;
 import dev.roster.membership.repository.MemberRepository;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -46,20 +49,20 @@ public class MemberCommands {
     @InvalidatesTags({"member:{name}", "team:{team}", "teams"})
     public Uni<Member> create(String name, String team, String email, String role) {
         Member member = new Member(name, team, email, role, Instant.now().truncatedTo(ChronoUnit.MILLIS), 1);
-        return repository
+        return unreachable(repository
                 .insert(member)
                 .onFailure(DuplicateNameException.class)
-                .transform(e -> RosterException.conflict("a member named '" + name + "' already exists"));
+                .transform(e -> RosterException.conflict("a member named '" + name + "' already exists")));
     }
 
     @InvalidatesTags({"member:{name}", "team:{team}"})
     public Uni<MemberChange> replace(String name, String team, String email, String role, String ifMatch) {
-        return replaceAttempt(name, team, email, role, ifMatch, ATTEMPTS);
+        return unreachable(replaceAttempt(name, team, email, role, ifMatch, ATTEMPTS));
     }
 
     @InvalidatesTags("member:{name}")
     public Uni<MemberChange> delete(String name, String ifMatch) {
-        return deleteAttempt(name, ifMatch, ATTEMPTS);
+        return unreachable(deleteAttempt(name, ifMatch, ATTEMPTS));
     }
 
     /**
@@ -128,6 +131,17 @@ public class MemberCommands {
                     .failure(RosterException.conflict("the member is being changed concurrently; retry"));
         }
         return again.get();
+    }
+
+    /**
+     * A server-selection timeout or a refused connection means the operation was never sent (nothing
+     * written): say so, so that the cache keeps its entries for stale-if-error instead of evicting them. Any
+     * other failure (a socket that broke mid-request, a timeout waiting for the answer) may have written,
+     * and still evicts.
+     */
+    private static <T> Uni<T> unreachable(Uni<T> write) {
+        return write.onFailure(e -> e instanceof MongoTimeoutException || e instanceof MongoSocketOpenException)
+                .transform(StoreUnreachableException::new);
     }
 
     static List<Tag> memberTags(List<String> names) {

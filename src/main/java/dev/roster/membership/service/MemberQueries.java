@@ -4,8 +4,10 @@ import dev.roster.cache.CachedBody;
 import dev.roster.cache.CachedResult;
 import dev.roster.membership.repository.MemberRepository;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -39,45 +41,57 @@ public class MemberQueries {
     }
 
     /**
-     * The whole team (or, with {@code after}, the rest of it) in name order. Small teams are answered whole,
-     * with a content-derived entity tag; larger ones are streamed, never held in memory.
+     * The whole team (or, with {@code after}, the rest of it) in name order. A team that fits the whole-body
+     * limit costs one query and is answered whole, with a content-derived entity tag; a larger one is
+     * counted, then streamed (the first batch already read, then the rest after its last name), never held.
      */
     @CachedResult(cache = "team-listing", tags = "team:{team}", shape = Member.class)
     public Uni<CachedBody> listing(String team, String after) {
         return repository
-                .count(team)
-                .chain(count -> count > wholeListingLimit
-                        ? Uni.createFrom()
-                                .item(CachedBody.streamed(
-                                        json.listing(team, count, repository.listing(team, after, 0), membersPerBuffer),
-                                        false))
-                        : repository
-                                .listing(team, after, 0)
-                                .collect()
-                                .asList()
-                                .map(members ->
-                                        CachedBody.of(json.page(team, count, members, null), members.isEmpty())));
+                .listing(team, after, wholeListingLimit + 1)
+                .collect()
+                .asList()
+                .chain(first -> {
+                    if (first.size() <= wholeListingLimit && after == null) {
+                        return Uni.createFrom().item(whole(team, first.size(), first, null));
+                    }
+                    return repository
+                            .count(team)
+                            .map(count -> first.size() <= wholeListingLimit
+                                    ? whole(team, count, first, null)
+                                    : CachedBody.streamed(
+                                            json.listing(team, count, rest(team, first), membersPerBuffer), false));
+                });
     }
 
     /** A page of at most {@code limit} members after {@code after}, with {@code next} when more follow. */
     @CachedResult(cache = "team-page", tags = "team:{team}", shape = Member.class)
     public Uni<CachedBody> page(String team, int limit, String after) {
-        return repository
-                .count(team)
-                .chain(count -> repository
-                        .listing(team, after, limit + 1)
-                        .collect()
-                        .asList()
-                        .map(members -> {
-                            boolean more = members.size() > limit;
-                            var shown = more ? members.subList(0, limit) : members;
-                            String next = more ? shown.get(shown.size() - 1).name() : null;
-                            return CachedBody.of(json.page(team, count, shown, next), shown.isEmpty());
-                        }));
+        return repository.listing(team, after, limit + 1).collect().asList().chain(members -> {
+            boolean more = members.size() > limit;
+            List<Member> shown = more ? members.subList(0, limit) : members;
+            String next = more ? shown.get(shown.size() - 1).name() : null;
+            if (after == null && !more) {
+                return Uni.createFrom().item(whole(team, shown.size(), shown, null));
+            }
+            return repository.count(team).map(count -> whole(team, count, shown, next));
+        });
     }
 
     @CachedResult(cache = "teams", tags = "teams", shape = TeamSize.class)
     public Uni<CachedBody> teams() {
         return repository.teamSizes().collect().asList().map(t -> CachedBody.of(json.teams(t), t.isEmpty()));
+    }
+
+    private CachedBody whole(String team, long count, List<Member> members, String next) {
+        return CachedBody.of(json.page(team, count, members, next), members.isEmpty());
+    }
+
+    /** The members already read, then the rest of the team after the last of them. */
+    private Multi<Member> rest(String team, List<Member> first) {
+        String last = first.get(first.size() - 1).name();
+        return Multi.createBy()
+                .concatenating()
+                .streams(Multi.createFrom().iterable(first), repository.listing(team, last, 0));
     }
 }
