@@ -15,13 +15,13 @@ TTL=3
 PORT_BASE=18800
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --roster-jar) ROSTER_JAR=$2; shift 2 ;;
+    --roster-jar) ROSTER_JAR=$(readlink -f "$2"); shift 2 ;;
     --ttl) TTL=$2; shift 2 ;;
     --port-base) PORT_BASE=$2; shift 2 ;;
     *) echo "stampede.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-mkdir -p "$WORK" "$LOGS"
+mkdir -p "$WORK" "$LOGS"; touch "$LOGS/mongo.log"
 # shellcheck source=resilience/common.sh
 source "$BENCH_DIR/resilience/common.sh"
 trap cleanup EXIT INT TERM
@@ -62,6 +62,11 @@ burst() {  # burst URL_A URL_B: 200 concurrent GETs, half on each; prints the di
 log "part 1: stampede"
 start 0; start 1; start 2 -Droster.cache.enabled=false
 load_team STAMPEDE 2000
+load_team WARMUP 50
+for _ in 1 2 3 4; do   # a serving fleet is warm: JIT first (cold JVMs can stall Redis replies past the timeout)
+  burst "http://127.0.0.1:$(http 0)/teams/WARMUP/members" "http://127.0.0.1:$(http 1)/teams/WARMUP/members" >/dev/null
+done
+sleep 2
 url() { echo "http://127.0.0.1:$(http "$1")/teams/STAMPEDE/members"; }
 before=$(( $(loads 0 team-listing) + $(loads 1 team-listing) ))
 bodies=$(burst "$(url 0)" "$(url 1)")

@@ -83,7 +83,10 @@ public class ResultCache {
         Lookup.Settings s = settingsOf(plan);
         if (!s.enabled()) {
             metrics.bypass(plan.cache);
-            return loader.get().map(v -> mark(plan, v, CacheStatus.bypass("disabled")));
+            long start = System.nanoTime();
+            return loader.get()
+                    .invoke(() -> metrics.load(plan.cache, System.nanoTime() - start))
+                    .map(v -> mark(plan, v, CacheStatus.bypass("disabled")));
         }
         String id = plan.entryId(args);
         Lookup lookup = new Lookup(plan, id, keys.entry(plan.cache, id), plan.tags(args), s);
