@@ -12,6 +12,7 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveResourceInfo;
 import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyWriter;
@@ -65,15 +66,20 @@ public class CachedBodyWriter implements ServerMessageBodyWriter<CachedBody> {
     }
 
     /**
-     * Writes chunks as they come while the connection's write queue has room, and asks for the next chunk only
-     * when it drains again (Vert.x backpressure), so a slow client slows the stream down instead of filling
-     * memory, and a fast one is never kept waiting for a round trip per chunk.
+     * Writes chunks with at most {@value #IN_FLIGHT} of them not yet handed to the socket, asking for the next
+     * one as soon as there is room: a write from another thread (the Redis or MongoDB client's) is only queued
+     * as a task, so the connection's own write-queue signal alone would let an unbounded stream pile up in
+     * memory; counting unfinished writes bounds it, and two in flight keep the socket busy while the next
+     * chunk is fetched.
      */
     private static final class ChunkWriter implements Flow.Subscriber<Buffer> {
 
+        private static final int IN_FLIGHT = 2;
+
         private final VertxResteasyReactiveRequestContext request;
         private final HttpServerResponse response;
-        private final AtomicBoolean waiting = new AtomicBoolean();
+        private final AtomicInteger unfinished = new AtomicInteger();
+        private final AtomicBoolean requested = new AtomicBoolean();
         private final AtomicBoolean finished = new AtomicBoolean();
         private Flow.Subscription subscription;
 
@@ -86,25 +92,31 @@ public class CachedBodyWriter implements ServerMessageBodyWriter<CachedBody> {
         public void onSubscribe(Flow.Subscription s) {
             this.subscription = s;
             response.closeHandler(v -> gone(null));
-            s.request(1);
+            response.drainHandler(v -> next());
+            next();
         }
 
         @Override
         public void onNext(Buffer chunk) {
-            response.write(chunk.getDelegate()).onFailure(this::gone);
-            if (!response.writeQueueFull()) {
-                subscription.request(1);
-                return;
-            }
-            waiting.set(true);
-            response.drainHandler(v -> resume());
-            if (!response.writeQueueFull()) {
-                resume();
-            }
+            requested.set(false);
+            unfinished.incrementAndGet();
+            response.write(chunk.getDelegate()).onComplete(ar -> {
+                if (ar.failed()) {
+                    gone(ar.cause());
+                    return;
+                }
+                unfinished.decrementAndGet();
+                next();
+            });
+            next();
         }
 
-        private void resume() {
-            if (waiting.compareAndSet(true, false)) {
+        /** Asks for one more chunk when there is room and no request is outstanding. */
+        private void next() {
+            if (!finished.get()
+                    && unfinished.get() < IN_FLIGHT
+                    && !response.writeQueueFull()
+                    && requested.compareAndSet(false, true)) {
                 subscription.request(1);
             }
         }

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -43,6 +44,14 @@ public class EventLoopLag {
                             TimeUnit.MILLISECONDS));
         }
         lastBeat = times;
+    }
+
+    /**
+     * An event loop to run command timeouts on: Netty's per-loop timers take no lock, unlike a shared
+     * scheduled thread pool that every Redis command of every request would otherwise contend on.
+     */
+    ScheduledExecutorService timers() {
+        return vertx.nettyEventLoopGroup().next();
     }
 
     /** Whether some event loop has not run its heartbeat for longer than {@code nanos}. */

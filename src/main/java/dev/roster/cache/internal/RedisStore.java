@@ -162,14 +162,14 @@ public class RedisStore {
     private <T> Uni<T> guard(Uni<T> command, Duration limit) {
         return Uni.createFrom().deferred(() -> {
             long sentAt = System.nanoTime();
-            Uni<T> shared = command.invoke(() -> lastAnswer = System.nanoTime())
-                    .memoize()
-                    .indefinitely();
+            Uni<T> shared = command.invoke(() -> answered(sentAt)).memoize().indefinitely();
             return shared.ifNoItem()
                     .after(limit)
-                    .recoverWithUni(() -> lastAnswer - sentAt > 0 || lag.stalledLongerThan(limit.toNanos() / 2)
+                    .on(lag.timers())
+                    .recoverWithUni(() -> alive(sentAt, limit)
                             ? shared.ifNoItem()
                                     .after(busyTimeout)
+                                    .on(lag.timers())
                                     .failWith(() -> new RedisTimeoutException(busyTimeout))
                             : Uni.createFrom().failure(new RedisTimeoutException(limit)))
                     .onItemOrFailure()
