@@ -49,18 +49,22 @@ public class SecurityProblems {
         boolean write = WRITES.contains(request.method())
                 && (request.path().startsWith("/members") || request.path().startsWith("/teams/"));
         if (write && request.getHeader(HttpHeaders.AUTHORIZATION) == null) {
-            context.response().putHeader("WWW-Authenticate", "Bearer");
-            answers.problem(
-                    context,
-                    Problem.of(
-                            "unauthorized",
-                            "Unauthorized",
-                            UNAUTHORIZED,
-                            "writes need a bearer token with role roster-writer",
-                            request.path()));
+            unauthorized(context);
             return;
         }
         context.next();
+    }
+
+    private void unauthorized(RoutingContext context) {
+        context.response().putHeader("WWW-Authenticate", "Bearer");
+        answers.problem(
+                context,
+                Problem.of(
+                        "unauthorized",
+                        "Unauthorized",
+                        UNAUTHORIZED,
+                        "writes need a bearer token with role roster-writer",
+                        context.request().path()));
     }
 
     private void handle(RoutingContext context) {
@@ -68,15 +72,7 @@ public class SecurityProblems {
         if (failure instanceof AuthenticationException
                 || failure instanceof UnauthorizedException
                 || context.statusCode() == UNAUTHORIZED) {
-            context.response().putHeader("WWW-Authenticate", "Bearer");
-            answers.problem(
-                    context,
-                    Problem.of(
-                            "unauthorized",
-                            "Unauthorized",
-                            UNAUTHORIZED,
-                            "writes need a bearer token with role roster-writer",
-                            context.request().path()));
+            unauthorized(context);
         } else if (failure instanceof ForbiddenException || context.statusCode() == FORBIDDEN) {
             answers.problem(
                     context,

@@ -34,6 +34,28 @@ public class CacheProbe {
         gate = next;
     }
 
+    /**
+     * Starts {@code callers} concurrent reads of {@code id} while the computation is held open, releases it
+     * once the (single) computation has started, and returns what every caller got.
+     */
+    public List<String> readTogether(String id, int callers, java.time.Duration wait) throws Exception {
+        CompletableFuture<Void> held = new CompletableFuture<>();
+        gate(held);
+        int before = loadsOf("read");
+        List<CompletableFuture<String>> reads = new java.util.ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            reads.add(read(id).subscribeAsCompletionStage().toCompletableFuture());
+        }
+        org.awaitility.Awaitility.await().atMost(wait).until(() -> loadsOf("read") > before);
+        gate(CompletableFuture.completedFuture(null));
+        held.complete(null);
+        List<String> values = new java.util.ArrayList<>();
+        for (var r : reads) {
+            values.add(r.get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
+        return values;
+    }
+
     public int loadsOf(String method) {
         return loads.computeIfAbsent(method, k -> new AtomicInteger()).get();
     }

@@ -11,10 +11,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -57,19 +54,8 @@ class SingleFlightTest {
     void shouldComputeOnceWhenManyCallersMissTogether() throws Exception {
         String id = Unique.name("flight");
         probe.put(id, "v");
-        CompletableFuture<Void> gate = new CompletableFuture<>();
-        probe.gate(gate);
         int before = probe.loadsOf("read");
-        List<CompletableFuture<String>> callers = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            callers.add(probe.read(id).subscribeAsCompletionStage().toCompletableFuture());
-        }
-        Awaitility.await().atMost(WAIT).until(() -> probe.loadsOf("read") == before + 1);
-        probe.gate(CompletableFuture.completedFuture(null));
-        gate.complete(null);
-        for (var caller : callers) {
-            assertEquals("v", caller.get(10, TimeUnit.SECONDS));
-        }
+        assertEquals(java.util.Collections.nCopies(50, "v"), probe.readTogether(id, 50, WAIT));
         assertEquals(before + 1, probe.loadsOf("read"));
     }
 
