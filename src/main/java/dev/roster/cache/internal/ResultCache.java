@@ -301,11 +301,16 @@ public class ResultCache {
         long deadline = System.nanoTime() + config.leaseWait().toNanos();
         return poll(l, stamp, deadline, config.leasePollMin())
                 .chain(found -> found != null
-                        ? Uni.createFrom().item(found)
+                        ? Uni.createFrom().item(found.result())
                         : compute(l, stamp, loader, null).map(Flight::result));
     }
 
-    private Uni<Object> poll(Lookup l, Stamp stamp, long deadline, Duration pause) {
+    /**
+     * The other instance's entry once it is there (wrapped: a cached absence is a null result), else null. A
+     * failed check is retried while the circuit stays closed (one slow answer must not start a second
+     * computation); with Redis gone, the caller computes at once.
+     */
+    private Uni<Flight> poll(Lookup l, Stamp stamp, long deadline, Duration pause) {
         return Uni.createFrom()
                 .nullItem()
                 .onItem()
@@ -317,9 +322,16 @@ public class ResultCache {
                 .chain(found -> {
                     long now = System.currentTimeMillis();
                     if (found != null && found.entry() != null && found.entry().remainingMillis(now) > 0) {
-                        return hit(l, found.entry(), now);
+                        return hit(l, found.entry(), now)
+                                .map(result -> new Flight(result, true))
+                                .onFailure()
+                                .recoverWithNull();
                     }
-                    if (found == null || !found.leaseHeld() || !found.current().matches(stamp)) {
+                    boolean transientError = found == null && store.circuitState() == RedisCircuit.State.CLOSED;
+                    if (!transientError
+                            && (found == null
+                                    || !found.leaseHeld()
+                                    || !found.current().matches(stamp))) {
                         return Uni.createFrom().nullItem();
                     }
                     if (System.nanoTime() - deadline > 0) {
