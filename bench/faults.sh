@@ -299,7 +299,7 @@ metric() { curl -s --max-time 5 "http://127.0.0.1:$MGMT/q/metrics" | awk -v n="$
 {
   printf 'date\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
   printf 'command\t%s\n' "$COMMAND_LINE"
-  printf 'Roster\t%s (prod profile, JWT for writes), checkout %s\n' "$ROSTER_JAR" "$(checkout_line)"
+  printf 'Roster\t%s (prod profile, JWT for writes), checkout %s\n' "${ROSTER_JAR#"$REPO_DIR"/}" "$(checkout_line)"
   printf 'load\tFaultLoad.java: %s req/s paced over %s threads (JDK HttpClient, keep-alive), half GET /members/small_<0..99>, half GET /teams/SMALL/members (100 members), plus 5 PUT/s on team FAULTS (never read by the load)\n' "$RATE" "$CLIENTS"
   printf 'servers\t%s; mongo-java-server 1.47.0 (memory backend); JVM %s\n' "$(redis-server --version | awk '{print $1, $3}')" "$("$JAVA" -version 2>&1 | head -1)"
   printf 'machine\t%s\n' "$(machine_line)"

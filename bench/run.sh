@@ -179,7 +179,7 @@ if [[ -z "$ROSTER_JAR" ]]; then
   ROSTER_FROM="built from this checkout"
 else
   ROSTER_JAR=$(readlink -f "$ROSTER_JAR")
-  ROSTER_FROM="prebuilt $ROSTER_JAR"
+  ROSTER_FROM="prebuilt ${ROSTER_JAR#"$REPO_DIR"/}"
 fi
 [[ -f "$ROSTER_JAR" ]] || die "no Roster jar at $ROSTER_JAR"
 

@@ -122,7 +122,7 @@ OUT=$RESULTS_DIR/soak-latest.md
   echo
   echo "- **date**: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- **command**: $COMMAND_LINE"
-  echo "- **Roster**: two instances of $ROSTER_JAR (prod profile, JWT for writes, key prefix \`soak\`), checkout $(checkout_line)"
+  echo "- **Roster**: two instances of ${ROSTER_JAR#"$REPO_DIR"/} (prod profile, JWT for writes, key prefix \`soak\`), checkout $(checkout_line)"
   echo "- **servers**: one $(redis-server --version | awk '{print $1, $3}'), one mongo-java-server 1.47.0 (memory backend); JVM $("$JAVA" -version 2>&1 | head -1)"
   echo "- **clients**: \`java bench/resilience/Soak.java\`: $CLIENTS threads (JDK HttpClient, keep-alive, closed loop), each owning $PER_CLIENT members spread over $TEAMS shared teams; $WRITE_PCT% writes (PUT role 60%, PUT team move 15%, DELETE 25%, POST when absent) on a random instance, each followed by GET of the member and of every changed team listing on both instances; other operations: GET member / team listing / \`/teams\` on a random instance"
   echo "- **machine**: $(machine_line) (load average at the start: $LOAD_BEFORE)"

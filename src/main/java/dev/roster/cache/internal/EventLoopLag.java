@@ -8,7 +8,6 @@ import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -22,7 +21,6 @@ public class EventLoopLag {
     private static final long BEAT_MILLIS = 10;
 
     private final Vertx vertx;
-    private final List<ScheduledFuture<?>> beats = new ArrayList<>();
     private volatile AtomicLongArray lastBeat = new AtomicLongArray(0);
 
     EventLoopLag(Vertx vertx) {
@@ -36,12 +34,9 @@ public class EventLoopLag {
         for (int i = 0; i < loops.size(); i++) {
             int index = i;
             times.set(i, System.nanoTime());
-            beats.add(loops.get(i)
+            loops.get(i)
                     .scheduleAtFixedRate(
-                            () -> times.set(index, System.nanoTime()),
-                            BEAT_MILLIS,
-                            BEAT_MILLIS,
-                            TimeUnit.MILLISECONDS));
+                            () -> times.set(index, System.nanoTime()), BEAT_MILLIS, BEAT_MILLIS, TimeUnit.MILLISECONDS);
         }
         lastBeat = times;
     }

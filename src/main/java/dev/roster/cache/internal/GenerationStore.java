@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * Tag generations and the global epoch: eviction in O(1) per changed tag, without SCAN, KEYS or FLUSHALL.
+ * Tag generations and the global epoch: eviction in O(1) per changed tag, without scanning or flushing keys.
  *
  * <p>A write bumps the generation of each tag it changed; entries stamped with an older generation are never
  * served again and simply expire. When a bump cannot reach Redis, or this instance saw Redis go away, the
@@ -164,11 +164,6 @@ public class GenerationStore implements TagInvalidator {
         return creates.isEmpty()
                 ? Uni.createFrom().voidItem()
                 : store.batch(creates).replaceWithVoid();
-    }
-
-    /** The current generation of one tag, for diagnostics. */
-    Uni<Long> generation(Tag tag) {
-        return store.send(Request.cmd(Command.GET).arg(keys.generation(tag))).map(GenerationStore::asLong);
     }
 
     private Request bump(String key) {
