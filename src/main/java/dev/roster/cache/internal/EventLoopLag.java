@@ -19,9 +19,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public class EventLoopLag {
 
     private static final long BEAT_MILLIS = 10;
+    /** A heartbeat this late means the loop was stalled (not merely busy with a few short tasks). */
+    private static final long STALL_MILLIS = 50;
 
     private final Vertx vertx;
     private volatile AtomicLongArray lastBeat = new AtomicLongArray(0);
+    /** Per loop: when its latest heartbeat that ran more than {@link #STALL_MILLIS} late ran. */
+    private volatile AtomicLongArray lastStall = new AtomicLongArray(0);
 
     EventLoopLag(Vertx vertx) {
         this.vertx = vertx;
@@ -31,14 +35,25 @@ public class EventLoopLag {
         List<EventExecutor> loops = new ArrayList<>();
         vertx.nettyEventLoopGroup().forEach(loops::add);
         AtomicLongArray times = new AtomicLongArray(loops.size());
+        AtomicLongArray stalls = new AtomicLongArray(loops.size());
+        long start = System.nanoTime();
         for (int i = 0; i < loops.size(); i++) {
             int index = i;
-            times.set(i, System.nanoTime());
+            times.set(i, start);
+            stalls.set(i, start);
             loops.get(i)
                     .scheduleAtFixedRate(
-                            () -> times.set(index, System.nanoTime()), BEAT_MILLIS, BEAT_MILLIS, TimeUnit.MILLISECONDS);
+                            () -> beat(times, stalls, index), BEAT_MILLIS, BEAT_MILLIS, TimeUnit.MILLISECONDS);
         }
+        lastStall = stalls;
         lastBeat = times;
+    }
+
+    private static void beat(AtomicLongArray times, AtomicLongArray stalls, int index) {
+        long now = System.nanoTime();
+        if (now - times.getAndSet(index, now) > TimeUnit.MILLISECONDS.toNanos(BEAT_MILLIS + STALL_MILLIS)) {
+            stalls.set(index, now);
+        }
     }
 
     /**
@@ -55,6 +70,23 @@ public class EventLoopLag {
         long now = System.nanoTime();
         for (int i = 0; i < times.length(); i++) {
             if (now - times.get(i) > nanos) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether some event loop is stalled longer than {@code nanos} now, or came out of a stall after
+     * {@code since}: a command that waited across a stall of this process is not evidence against Redis.
+     */
+    boolean stalledSince(long since, long nanos) {
+        if (stalledLongerThan(nanos)) {
+            return true;
+        }
+        AtomicLongArray stalls = lastStall;
+        for (int i = 0; i < stalls.length(); i++) {
+            if (stalls.get(i) - since > 0) {
                 return true;
             }
         }

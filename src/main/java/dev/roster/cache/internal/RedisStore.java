@@ -192,18 +192,18 @@ public class RedisStore {
     /**
      * Whether a command that got no answer within {@code limit} is more likely delayed than lost: Redis answered
      * something since it was sent, or its recent latency is already high (it is busy, not gone), or this
-     * process's event loops are stalled.
+     * process's event loops are stalled or were stalled while it waited.
      */
     private boolean alive(long sentAt, Duration limit) {
         long limitNanos = limit.toNanos();
         if (LOG.isDebugEnabled()) {
             LOG.debugf(
                     "Redis timeout: answered since sent %s, latency %d us, loops stalled %s",
-                    lastAnswer - sentAt > 0, latency / 1000, lag.stalledLongerThan(limitNanos / SLOW_FRACTION));
+                    lastAnswer - sentAt > 0, latency / 1000, lag.stalledSince(sentAt, limitNanos / SLOW_FRACTION));
         }
         return lastAnswer - sentAt > 0
                 || latency > limitNanos / SLOW_FRACTION
-                || lag.stalledLongerThan(limitNanos / SLOW_FRACTION);
+                || lag.stalledSince(sentAt, limitNanos / SLOW_FRACTION);
     }
 
     /** A Redis command that did not answer within the configured timeout. */
