@@ -41,6 +41,25 @@ class FleetSingleFlightIT {
         return total;
     }
 
+    /** The single-flight counters of both instances, to explain a failure. */
+    private static String flightCounters(Fleet fleet, Fleet.Instance a, Fleet.Instance b) throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (Fleet.Instance instance : List.of(a, b)) {
+            fleet.get(instance.management("/q/metrics"))
+                    .body()
+                    .lines()
+                    .filter(line -> line.startsWith("roster_cache_lease")
+                            || line.startsWith("roster_cache_coalesced")
+                            || line.startsWith("roster_cache_errors")
+                            || line.startsWith("roster_cache_fallbacks"))
+                    .forEach(line -> out.append("\n:")
+                            .append(instance.httpPort())
+                            .append(' ')
+                            .append(line));
+        }
+        return out.toString();
+    }
+
     private static List<HttpResponse<String>> burst(List<URI> targets, int total) throws Exception {
         HttpClient client = HttpClient.newBuilder()
                 .executor(Executors.newFixedThreadPool(16))
@@ -121,7 +140,10 @@ class FleetSingleFlightIT {
                 String body = bodies.iterator().next();
                 assertTrue(body.contains("\"count\":" + (team.equals(small) ? 300 : 2500)), body.substring(0, 80));
                 double after = loads(fleet, a, "team-listing") + loads(fleet, b, "team-listing");
-                assertEquals(1.0, after - before, "MongoDB loads for " + team + " across the fleet");
+                assertEquals(
+                        1.0,
+                        after - before,
+                        "MongoDB loads for " + team + " across the fleet" + flightCounters(fleet, a, b));
             }
         }
     }

@@ -55,6 +55,11 @@ public class CacheMetrics {
         count("roster.cache.lease.timeouts", cache, null, null);
     }
 
+    /** A lease won after its previous holder had stored the entry: served from Redis, not computed again. */
+    void leaseLateHit(String cache) {
+        count("roster.cache.lease.late.hits", cache, null, null);
+    }
+
     void earlyRefresh(String cache) {
         count("roster.cache.early.refreshes", cache, null, null);
     }

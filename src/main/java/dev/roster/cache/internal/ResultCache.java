@@ -234,12 +234,48 @@ public class ResultCache {
 
     /** Takes the key's lease and computes, or waits for the instance that holds it. */
     private Uni<Flight> leader(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader) {
-        return leases.acquire(l.id())
+        return leases.acquire(l.id()).onFailure().recoverWithItem(NO_LEASE).chain(token -> {
+            if (token == null) {
+                return awaitOther(l, stamp, loader).map(result -> new Flight(result, !isStream(result)));
+            }
+            if (NO_LEASE.equals(token)) {
+                return compute(l, stamp, loader, null);
+            }
+            return storedMeanwhile(l)
+                    .chain(stored -> stored != null
+                            ? leases.release(l.id(), token).replaceWith(stored)
+                            : compute(l, stamp, loader, token));
+        });
+    }
+
+    /**
+     * The entry another instance stored between this caller's lookup and its lease, if any: a holder stores
+     * before it releases, so once the lease is ours its entry is visible. Without this check a fast
+     * computation was done twice in the fleet (caught by {@code FleetSingleFlightIT} in 1 of 3 clean runs).
+     */
+    private Uni<Flight> storedMeanwhile(Lookup l) {
+        return find(l, false).onFailure().recoverWithNull().chain(found -> {
+            if (found == null) {
+                return Uni.createFrom().nullItem();
+            }
+            return validHit(l, found).invoke(flight -> {
+                if (flight != null) {
+                    metrics.leaseLateHit(l.cache());
+                }
+            });
+        });
+    }
+
+    /** A hit on the entry that {@code found} holds, if it is valid and unexpired (null otherwise or on failure). */
+    private Uni<Flight> validHit(Lookup l, Found found) {
+        long now = System.currentTimeMillis();
+        if (found.entry() == null || found.entry().remainingMillis(now) <= 0) {
+            return Uni.createFrom().nullItem();
+        }
+        return hit(l, found.entry(), now)
+                .map(result -> new Flight(result, true))
                 .onFailure()
-                .recoverWithItem(NO_LEASE)
-                .chain(token -> token == null
-                        ? awaitOther(l, stamp, loader).map(result -> new Flight(result, !isStream(result)))
-                        : compute(l, stamp, loader, NO_LEASE.equals(token) ? null : token));
+                .recoverWithNull();
     }
 
     /**
@@ -320,12 +356,10 @@ public class ResultCache {
                 .onFailure()
                 .recoverWithNull()
                 .chain(found -> {
-                    long now = System.currentTimeMillis();
-                    if (found != null && found.entry() != null && found.entry().remainingMillis(now) > 0) {
-                        return hit(l, found.entry(), now)
-                                .map(result -> new Flight(result, true))
-                                .onFailure()
-                                .recoverWithNull();
+                    if (found != null
+                            && found.entry() != null
+                            && found.entry().remainingMillis(System.currentTimeMillis()) > 0) {
+                        return validHit(l, found);
                     }
                     boolean transientError = found == null && store.circuitState() == RedisCircuit.State.CLOSED;
                     if (!transientError
