@@ -120,7 +120,11 @@ cleanup() {
     done
   fi
   if [[ -s "$REDIS_PIDFILE" ]]; then
-    kill "$(cat "$REDIS_PIDFILE")" 2>/dev/null || true
+    local redis_pid
+    redis_pid=$(cat "$REDIS_PIDFILE")
+    kill "$redis_pid" 2>/dev/null || true
+    # wait for it: a Redis still writing its log made the next run's "rm -rf logs" fail
+    for _ in $(seq 50); do kill -0 "$redis_pid" 2>/dev/null || break; sleep 0.2; done
     rm -f "$REDIS_PIDFILE"
   fi
   exit "$status"

@@ -57,6 +57,18 @@ public final class CachedBody {
         return new CachedBody(chunks, null, etag, present, empty, status);
     }
 
+    /**
+     * Rebuilds a body that was stored in one value (no chunks): held whole, so that it is sent in one write with
+     * {@code Content-Length}; for the cache's own use.
+     */
+    public static CachedBody restoredWhole(
+            byte[] bytes, String etag, boolean present, boolean empty, CacheStatus status) {
+        Multi<Buffer> chunks = present
+                ? Multi.createFrom().item(() -> Buffer.buffer(bytes))
+                : Multi.createFrom().empty();
+        return new CachedBody(chunks, present ? bytes : new byte[0], etag, present, empty, status);
+    }
+
     public CachedBody withStatus(CacheStatus newStatus) {
         return new CachedBody(chunks, whole, etag, present, empty, newStatus);
     }

@@ -22,7 +22,8 @@ import org.jboss.resteasy.reactive.server.vertx.VertxResteasyReactiveRequestCont
 /**
  * Writes a {@link CachedBody} to the response as its chunks arrive, with backpressure (the next chunk is
  * requested only once the previous one was written), so that a listing of any size is never held whole.
- * A whole body is sent with {@code Content-Length}; a stream is sent chunked.
+ * A whole body (computed whole, or a hit on an entry stored in one value) is sent in one write with
+ * {@code Content-Length}; a stream is sent chunked.
  */
 @Provider
 public class CachedBodyWriter implements ServerMessageBodyWriter<CachedBody> {
@@ -42,14 +43,14 @@ public class CachedBodyWriter implements ServerMessageBodyWriter<CachedBody> {
 
     @Override
     public void writeResponse(CachedBody body, Type genericType, ServerRequestContext context) {
+        if (body.whole() != null) {
+            context.serverResponse().end(body.whole());
+            return;
+        }
         VertxResteasyReactiveRequestContext request = (VertxResteasyReactiveRequestContext) context;
         request.suspend();
         HttpServerResponse response = request.vertxServerResponse();
-        if (body.whole() != null) {
-            response.putHeader("Content-Length", Integer.toString(body.whole().length));
-        } else {
-            response.setChunked(true);
-        }
+        response.setChunked(true);
         body.chunks().subscribe().withSubscriber(new ChunkWriter(request, response));
     }
 

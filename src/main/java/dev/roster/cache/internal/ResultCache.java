@@ -193,6 +193,11 @@ public class ResultCache {
     }
 
     private Uni<Object> read(Lookup l, Entry entry, CacheStatus status) {
+        if (l.plan().kind == MethodPlan.Kind.UNI_BODY && entry.chunkCount() == 0) {
+            return Uni.createFrom()
+                    .item(CachedBody.restoredWhole(
+                            entry.inline(), entry.etag(), entry.present(), entry.empty(), status));
+        }
         if (l.plan().kind == MethodPlan.Kind.UNI_BODY) {
             return reader.body(l, entry)
                     .map(chunks -> CachedBody.restored(chunks, entry.etag(), entry.present(), entry.empty(), status));

@@ -131,6 +131,19 @@ class TeamResourceTest {
     }
 
     @Test
+    void shouldSendASmallListingWithContentLengthOnMissAndHit() {
+        String team = Unique.name("small");
+        fill(team, 30);
+        for (String expected : new String[] {"fwd=miss", "hit"}) {
+            Response r = Api.listing(team).then().statusCode(200).extract().response();
+            assertTrue(r.header("Cache-Status").contains(expected), r.header("Cache-Status"));
+            assertEquals(30, r.jsonPath().getList("members").size());
+            assertEquals(Integer.toString(r.asByteArray().length), r.header("Content-Length"));
+            assertEquals(null, r.header("Transfer-Encoding"));
+        }
+    }
+
+    @Test
     void shouldStreamLargeTeamInChunksWhenAboveWholeLimit() {
         String team = Unique.name("large");
         fill(team, 12_000);
