@@ -53,11 +53,6 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-mkdir -p "$WORK" "$RESULTS_DIR"
-WORK=$(cd "$WORK" && pwd)
-LOGS=$WORK/logs
-rm -rf "$LOGS"
-mkdir -p "$LOGS"
 # shellcheck source=resilience/common.sh
 source "$BENCH_DIR/resilience/common.sh"
 
@@ -70,17 +65,7 @@ ensure_tools
 check_ports_free "$MONGO_PORT" "$REDIS_PORT" "$HTTP" "$MGMT" "$REF_HTTP" "$REF_MGMT"
 
 # ------------------------------------------------------------------------------------------------ build
-log "copying the checkout to $WORK/src"
-copy_checkout "$WORK/src"
-if [[ -z "$ROSTER_JAR" ]]; then
-  log "building Roster (log: $LOGS/build.log)"
-  build_roster "$WORK/src" "$LOGS/build.log"
-  ROSTER_JAR=$WORK/src/target/quarkus-app/quarkus-run.jar
-else
-  ROSTER_JAR=$(readlink -f "$ROSTER_JAR")
-fi
-MONGO_CP=$(mongo_classpath "$WORK/src")
-mint_token
+prepare_roster
 export ROSTER_TOKEN=$TOKEN
 
 # ------------------------------------------------------------------------------------------------ servers

@@ -58,11 +58,6 @@ done
   || { echo "soak.sh: --minutes must be in (0, 240]" >&2; exit 2; }
 SECONDS_TOTAL=$(awk -v m="$MINUTES" 'BEGIN { printf "%d", m * 60 }')
 
-mkdir -p "$WORK" "$RESULTS_DIR"
-WORK=$(cd "$WORK" && pwd)
-LOGS=$WORK/logs
-rm -rf "$LOGS"
-mkdir -p "$LOGS"
 # shellcheck source=resilience/common.sh
 source "$BENCH_DIR/resilience/common.sh"
 
@@ -73,17 +68,7 @@ B_HTTP=$((PORT_BASE + 20)) B_MGMT=$((PORT_BASE + 21))
 ensure_tools
 check_ports_free "$MONGO_PORT" "$REDIS_PORT" "$A_HTTP" "$A_MGMT" "$B_HTTP" "$B_MGMT"
 
-log "copying the checkout to $WORK/src"
-copy_checkout "$WORK/src"
-if [[ -z "$ROSTER_JAR" ]]; then
-  log "building Roster (log: $LOGS/build.log)"
-  build_roster "$WORK/src" "$LOGS/build.log"
-  ROSTER_JAR=$WORK/src/target/quarkus-app/quarkus-run.jar
-else
-  ROSTER_JAR=$(readlink -f "$ROSTER_JAR")
-fi
-MONGO_CP=$(mongo_classpath "$WORK/src")
-mint_token
+prepare_roster
 
 log "starting Redis :$REDIS_PORT, mongo-java-server :$MONGO_PORT, Roster A :$A_HTTP and B :$B_HTTP"
 start_redis "$REDIS_PORT"

@@ -9,7 +9,7 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 WORK=${TMPDIR:-/tmp}/roster-stampede
-LOGS=$WORK/logs
+RESULTS_DIR=$BENCH_DIR/results
 ROSTER_JAR=
 TTL=3
 PORT_BASE=18800
@@ -21,20 +21,15 @@ while [[ $# -gt 0 ]]; do
     *) echo "stampede.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-mkdir -p "$WORK" "$LOGS"; touch "$LOGS/mongo.log"
 # shellcheck source=resilience/common.sh
 source "$BENCH_DIR/resilience/common.sh"
+touch "$LOGS/mongo.log"
 trap cleanup EXIT INT TERM
 command -v wrk >/dev/null && command -v redis-server >/dev/null || apt-get install -y wrk redis-server redis-tools >/dev/null
 
 REDIS_PORT=$PORT_BASE MONGO_PORT=$((PORT_BASE + 1))
 check_ports_free "$REDIS_PORT" "$MONGO_PORT" $((PORT_BASE + 10)) $((PORT_BASE + 11)) $((PORT_BASE + 12)) $((PORT_BASE + 13))
-copy_checkout "$WORK/src"
-if [[ -z "$ROSTER_JAR" ]]; then
-  log "building Roster"; build_roster "$WORK/src" "$LOGS/build.log"; ROSTER_JAR=$WORK/src/target/quarkus-app/quarkus-run.jar
-fi
-MONGO_CP=$(mongo_classpath "$WORK/src")
-mint_token
+prepare_roster
 start_redis "$REDIS_PORT"; start_mongo "$MONGO_PORT"
 COMMON=(-Dquarkus.mongodb.connection-string=mongodb://127.0.0.1:$MONGO_PORT -Dquarkus.redis.hosts=redis://127.0.0.1:$REDIS_PORT)
 http() { echo $((PORT_BASE + 10 + $1)); }
@@ -91,7 +86,7 @@ for i in 0 1; do
   rows+=("| $([[ $i == 0 ]] && echo "on (0.2)" || echo "off (0)") | $rps | $p99 | $((m1 - m0)) |")
 done
 
-out_file=$BENCH_DIR/results/stampede-latest.md
+out_file=$RESULTS_DIR/stampede-latest.md
 {
   echo "# Cold and hot keys ($(date -u '+%Y-%m-%d %H:%M UTC'))"
   echo

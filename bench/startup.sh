@@ -50,11 +50,6 @@ while [[ $# -gt 0 ]]; do
 done
 ((RUNS >= 1 && RUNS <= 50)) || { echo "startup.sh: --runs must be 1..50" >&2; exit 2; }
 
-mkdir -p "$WORK" "$RESULTS_DIR"
-WORK=$(cd "$WORK" && pwd)
-LOGS=$WORK/logs
-rm -rf "$LOGS"
-mkdir -p "$LOGS"
 # shellcheck source=resilience/common.sh
 source "$BENCH_DIR/resilience/common.sh"
 

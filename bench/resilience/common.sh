@@ -3,7 +3,14 @@
 # on 127.0.0.1. Every process started here is recorded and stopped by the EXIT trap (Redis by its pidfile,
 # after a SIGCONT in case a fault left it stopped).
 #
-# The caller sets BENCH_DIR, REPO_DIR, WORK and LOGS before sourcing, and may set JAVA.
+# The caller sets BENCH_DIR, REPO_DIR, WORK and RESULTS_DIR before sourcing, and may set JAVA. Sourcing creates
+# both directories and a fresh WORK/logs (LOGS).
+
+mkdir -p "$WORK" "$RESULTS_DIR"
+WORK=$(cd "$WORK" && pwd)
+LOGS=$WORK/logs
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
 
 JAVA=${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
 STARTED=$SECONDS
@@ -82,6 +89,22 @@ build_roster() {
   shift 2
   (cd "$src" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true "$@") >"$logfile" 2>&1 \
     || { tail -40 "$logfile" >&2; die "Roster build failed (see $logfile)"; }
+}
+
+# prepare_roster: copies the checkout to WORK/src and builds Roster there, unless ROSTER_JAR names a prebuilt
+# jar; then resolves mongo-java-server's classpath (MONGO_CP) and mints a writer token (TOKEN).
+prepare_roster() {
+  log "copying the checkout to $WORK/src"
+  copy_checkout "$WORK/src"
+  if [[ -z "$ROSTER_JAR" ]]; then
+    log "building Roster (log: $LOGS/build.log)"
+    build_roster "$WORK/src" "$LOGS/build.log"
+    ROSTER_JAR=$WORK/src/target/quarkus-app/quarkus-run.jar
+  else
+    ROSTER_JAR=$(readlink -f "$ROSTER_JAR")
+  fi
+  MONGO_CP=$(mongo_classpath "$WORK/src")
+  mint_token
 }
 
 # mongo_classpath SRC: mongo-java-server's runtime classpath, resolved by Roster's own build (cached in WORK).
