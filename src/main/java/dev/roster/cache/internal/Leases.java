@@ -28,16 +28,24 @@ public class Leases {
         this.ttlMillis = config.leaseTtl().toMillis();
     }
 
+    static String newToken() {
+        return UUID.randomUUID().toString();
+    }
+
     /** Emits the owner token when the lease was taken, null when someone else holds it. Fails on Redis errors. */
     Uni<String> acquire(String id) {
-        String token = UUID.randomUUID().toString();
-        return store.send(Request.cmd(Command.SET)
-                        .arg(keys.lease(id))
-                        .arg(token)
-                        .arg("NX")
-                        .arg("PX")
-                        .arg(ttlMillis))
-                .map(r -> r == null ? null : token);
+        String token = newToken();
+        return store.send(take(id, token)).map(r -> r == null ? null : token);
+    }
+
+    /** {@code SET NX PX} of the lease with this owner token: answers OK when taken, nil when someone holds it. */
+    Request take(String id, String token) {
+        return Request.cmd(Command.SET)
+                .arg(keys.lease(id))
+                .arg(token)
+                .arg("NX")
+                .arg("PX")
+                .arg(ttlMillis);
     }
 
     /** Releases the lease if this token still owns it; never fails. */

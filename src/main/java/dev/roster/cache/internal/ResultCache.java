@@ -37,7 +37,6 @@ import org.jboss.logging.Logger;
 public class ResultCache {
 
     private static final Logger LOG = Logger.getLogger(ResultCache.class);
-    private static final String NO_LEASE = "";
 
     private final RedisStore store;
     private final RedisKeys keys;
@@ -56,7 +55,19 @@ public class ResultCache {
     private record Flight(Object result, boolean shareable) {}
 
     /** What one lookup found. */
-    private record Found(Stamp current, Entry entry, boolean leaseHeld) {}
+    /** What a lookup read; {@code lease} is the reply to the lease command sent with it, if any. */
+    private record Found(Stamp current, Entry entry, Response lease) {
+
+        /** After {@code EXISTS}: another instance holds the lease. */
+        boolean leaseHeld() {
+            return lease != null && lease.toLong() > 0;
+        }
+
+        /** After {@code SET NX}: the lease is ours. */
+        boolean leaseTaken() {
+            return lease != null;
+        }
+    }
 
     ResultCache(
             RedisStore store,
@@ -151,7 +162,7 @@ public class ResultCache {
             return read(l, local, CacheStatus.nearHit((local.remainingMillis(now) + 999) / 1000));
         }
         long sequence = near.sequence();
-        return find(l, false).onFailure().recoverWithNull().chain(found -> {
+        return find(l, null).onFailure().recoverWithNull().chain(found -> {
             if (found != null) {
                 near.remember(l, sequence, found.current(), found.entry());
             }
@@ -170,20 +181,28 @@ public class ResultCache {
         });
     }
 
-    /** Entry, epoch and generations (and the lease's existence) in one pipeline; entry null unless valid. */
-    private Uni<Found> find(Lookup l, boolean withLease) {
+    /**
+     * Entry, epoch and generations in one pipeline (entry null unless valid), after {@code lease} (a lease
+     * command, or null) when given. The lease command goes first: a holder stores its entry before it releases
+     * its lease, so when the lease turns out free (or taken by us) the entry read after it is already there.
+     */
+    private Uni<Found> find(Lookup l, Request lease) {
+        int first = lease == null ? 0 : 1;
         List<Request> requests = new ArrayList<>(l.tags().size() + 3);
+        if (lease != null) {
+            requests.add(lease);
+        }
         requests.add(Request.cmd(Command.GET).arg(l.key()));
         requests.addAll(generations.stampRequests(l.tags()));
-        if (withLease) {
-            requests.add(leases.exists(l.id()));
-        }
         return store.batch(requests).map(responses -> {
-            Stamp current = GenerationStore.stampOf(responses, 1, l.tags().size());
-            Response head = responses.get(0);
+            Stamp current =
+                    GenerationStore.stampOf(responses, first + 1, l.tags().size());
+            Response head = responses.get(first);
             Entry entry = head == null ? null : Entry.decode(head.toBytes());
-            boolean leaseHeld = withLease && responses.get(responses.size() - 1).toLong() > 0;
-            return new Found(current, entry != null && entry.stamp().matches(current) ? entry : null, leaseHeld);
+            return new Found(
+                    current,
+                    entry != null && entry.stamp().matches(current) ? entry : null,
+                    lease == null ? null : responses.get(0));
         });
     }
 
@@ -237,36 +256,27 @@ public class ResultCache {
         return mine.eventually(() -> flights.remove(flightKey, mine)).map(Flight::result);
     }
 
-    /** Takes the key's lease and computes, or waits for the instance that holds it. */
+    /**
+     * Tries to take the key's lease and, in the same round trip, reads the entry again: another instance may have
+     * stored it since this caller's lookup (without this, a fast computation was done twice in the fleet; caught
+     * by {@code FleetSingleFlightIT} in 1 of 3 clean runs). Then serves that entry, or computes under the lease,
+     * or waits for the instance that holds it; with Redis failing, computes without a lease.
+     */
     private Uni<Flight> leader(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader) {
-        return leases.acquire(l.id()).onFailure().recoverWithItem(NO_LEASE).chain(token -> {
-            if (token == null) {
-                return awaitOther(l, stamp, loader).map(result -> new Flight(result, !isStream(result)));
-            }
-            if (NO_LEASE.equals(token)) {
+        String token = Leases.newToken();
+        return find(l, leases.take(l.id(), token)).onFailure().recoverWithNull().chain(found -> {
+            if (found == null) {
                 return compute(l, stamp, loader, null);
             }
-            return storedMeanwhile(l)
-                    .chain(stored -> stored != null
-                            ? leases.release(l.id(), token).replaceWith(stored)
-                            : compute(l, stamp, loader, token));
-        });
-    }
-
-    /**
-     * The entry another instance stored between this caller's lookup and its lease, if any: a holder stores
-     * before it releases, so once the lease is ours its entry is visible. Without this check a fast
-     * computation was done twice in the fleet (caught by {@code FleetSingleFlightIT} in 1 of 3 clean runs).
-     */
-    private Uni<Flight> storedMeanwhile(Lookup l) {
-        return find(l, false).onFailure().recoverWithNull().chain(found -> {
-            if (found == null) {
-                return Uni.createFrom().nullItem();
-            }
-            return validHit(l, found).invoke(flight -> {
-                if (flight != null) {
+            String mine = found.leaseTaken() ? token : null;
+            return validHit(l, found).chain(stored -> {
+                if (stored != null) {
                     metrics.leaseLateHit(l.cache());
+                    return leases.release(l.id(), mine).replaceWith(stored);
                 }
+                return mine != null
+                        ? compute(l, stamp, loader, mine)
+                        : awaitOther(l, stamp, loader).map(result -> new Flight(result, !isStream(result)));
             });
         });
     }
@@ -357,7 +367,7 @@ public class ResultCache {
                 .onItem()
                 .delayIt()
                 .by(pause)
-                .chain(() -> find(l, true))
+                .chain(() -> find(l, leases.exists(l.id())))
                 .onFailure()
                 .recoverWithNull()
                 .chain(found -> {
@@ -392,17 +402,14 @@ public class ResultCache {
             return;
         }
         metrics.earlyRefresh(l.cache());
-        leases.acquire(l.id())
-                .chain(token -> token == null
-                        ? Uni.createFrom().voidItem()
-                        : compute(l, current, loader, token).chain(ResultCache::drain))
-                .eventually(() -> refreshing.remove(l.key()))
-                .subscribe()
-                .with(
-                        ignored -> {},
-                        e -> LOG.debugf(
-                                "Early refresh of %s failed: %s",
-                                l.trace(), e.getClass().getSimpleName()));
+        inBackground(
+                "Early refresh",
+                l,
+                leases.acquire(l.id())
+                        .chain(token -> token == null
+                                ? Uni.createFrom().voidItem()
+                                : compute(l, current, loader, token).chain(ResultCache::drain))
+                        .eventually(() -> refreshing.remove(l.key())));
     }
 
     /**
@@ -415,23 +422,30 @@ public class ResultCache {
                 || ThreadLocalRandom.current().nextDouble() >= config.auditRate()) {
             return;
         }
-        loader.get()
-                .chain(fresh -> find(l, false).map(after -> {
-                    if (after.current().matches(current)) {
-                        boolean same = Arrays.equals(writer.bytesOf(l, fresh), entry.inline());
-                        metrics.audit(l.cache(), same);
-                        if (!same) {
-                            LOG.infof("Audit: cached %s differs from a fresh computation", l.trace());
-                        }
-                    }
-                    return null;
-                }))
-                .subscribe()
+        inBackground(
+                "Audit",
+                l,
+                loader.get()
+                        .chain(fresh -> find(l, null).map(after -> {
+                            if (after.current().matches(current)) {
+                                boolean same = Arrays.equals(writer.bytesOf(l, fresh), entry.inline());
+                                metrics.audit(l.cache(), same);
+                                if (!same) {
+                                    LOG.infof("Audit: cached %s differs from a fresh computation", l.trace());
+                                }
+                            }
+                            return null;
+                        })));
+    }
+
+    /** Runs work nobody waits for; its failure is only worth a debug line. */
+    private static void inBackground(String what, Lookup l, Uni<?> work) {
+        work.subscribe()
                 .with(
                         ignored -> {},
                         e -> LOG.debugf(
-                                "Audit of %s failed: %s",
-                                l.trace(), e.getClass().getSimpleName()));
+                                "%s of %s failed: %s",
+                                what, l.trace(), e.getClass().getSimpleName()));
     }
 
     private static Uni<Void> drain(Flight flight) {
