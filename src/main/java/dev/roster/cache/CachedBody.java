@@ -81,6 +81,17 @@ public final class CachedBody {
         return chunks;
     }
 
+    /**
+     * Declares that the chunks will never be read (a 304, a client that went away): a stream is subscribed and
+     * cancelled at once, so that whatever it holds (a computation's fleet lease, a database cursor) is released
+     * now rather than when it times out. Every answer that does not send the body must call this.
+     */
+    public void discard() {
+        if (whole == null) {
+            chunks.subscribe().with(subscription -> subscription.cancel(), ignored -> {}, ignored -> {}, () -> {});
+        }
+    }
+
     /** The whole body when it is held in memory, else null (a stream). */
     public byte[] whole() {
         return whole;

@@ -31,13 +31,6 @@ public interface RosterCacheConfig {
     double jitter();
 
     /**
-     * Lifetime of a tag generation counter after its last bump or use; must exceed every entry's TTL so that
-     * a counter never restarts while entries stamped with it live.
-     */
-    @WithDefault("P7D")
-    Duration generationTtl();
-
-    /**
      * Longest wait for one Redis command, while Redis answers nothing at all, before it counts as a failure
      * (and the request goes to MongoDB). 250 ms rather than 100: on a small shared machine a busy Redis can
      * be descheduled for 100 ms without being down (measured: a fleet of two cold JVMs on 2 cores).

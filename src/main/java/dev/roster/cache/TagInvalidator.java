@@ -2,13 +2,23 @@ package dev.roster.cache;
 
 import io.smallrye.mutiny.Uni;
 import java.util.Collection;
+import java.util.function.Function;
 
 /**
- * Programmatic eviction, for writes whose tags are only known while they run (a bulk import, batch by batch).
- * The returned {@code Uni} never fails: when Redis cannot be reached the bump is remembered and settled by a
- * global epoch bump before this instance reads from Redis again.
+ * Programmatic eviction. The returned {@code Uni}s never fail because of Redis: when it cannot be reached the
+ * bump is remembered and settled by replacing the global epoch as soon as Redis answers again.
  */
 public interface TagInvalidator {
 
+    /** Bumps these tags now. */
     Uni<Void> invalidate(Collection<Tag> tags);
+
+    /**
+     * Runs a write that is never abandoned halfway: once subscribed it runs to its end even if the subscriber
+     * cancels (a client that disconnects), and then every tag declared in its {@link WriteScope} is bumped,
+     * whether the write succeeded, failed (its outcome may be unknown: a lost reply) or its caller went away.
+     * Only a failure that is {@link NothingWritten} skips the eviction. The returned {@code Uni} emits the
+     * write's outcome after the eviction, so an answer is sent only once every affected view is invalid.
+     */
+    <T> Uni<T> write(Function<WriteScope, Uni<T>> write);
 }

@@ -2,7 +2,6 @@ package dev.roster.cache.internal;
 
 import dev.roster.cache.CachedResult;
 import dev.roster.cache.InvalidatesTags;
-import dev.roster.cache.RosterCacheConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -25,13 +24,11 @@ public class CacheUsageValidator {
 
     private final MethodPlans plans;
     private final ResultCache cache;
-    private final RosterCacheConfig config;
     private final BeanManager beans;
 
-    CacheUsageValidator(MethodPlans plans, ResultCache cache, RosterCacheConfig config, BeanManager beans) {
+    CacheUsageValidator(MethodPlans plans, ResultCache cache, BeanManager beans) {
         this.plans = plans;
         this.cache = cache;
-        this.config = config;
         this.beans = beans;
     }
 
@@ -55,14 +52,7 @@ public class CacheUsageValidator {
             throw new CacheMisuseException(method, "interceptors never run on private or static methods");
         }
         if (caches) {
-            MethodPlan plan = plans.result(method);
-            var settings = cache.settingsOf(plan);
-            if (settings.ttl().compareTo(config.generationTtl()) >= 0) {
-                throw new CacheMisuseException(
-                        method,
-                        "TTL " + settings.ttl() + " must be shorter than " + "roster.cache.generation-ttl ("
-                                + config.generationTtl() + ")");
-            }
+            cache.settingsOf(plans.result(method));
         }
         if (invalidates) {
             plans.invalidation(method);

@@ -48,8 +48,12 @@ public class CachedBodyWriter implements ServerMessageBodyWriter<CachedBody> {
             return;
         }
         VertxResteasyReactiveRequestContext request = (VertxResteasyReactiveRequestContext) context;
-        request.suspend();
         HttpServerResponse response = request.vertxServerResponse();
+        if (response.closed()) {
+            body.discard();
+            return;
+        }
+        request.suspend();
         response.setChunked(true);
         body.chunks().subscribe().withSubscriber(new ChunkWriter(request, response));
     }

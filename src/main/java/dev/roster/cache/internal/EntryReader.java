@@ -21,6 +21,9 @@ import java.util.List;
 @ApplicationScoped
 public class EntryReader {
 
+    static final String DROP_IF_SAME_SCRIPT =
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
     private final RedisStore store;
     private final RedisKeys keys;
     private final CacheMetrics metrics;
@@ -79,12 +82,27 @@ public class EntryReader {
             for (Response r : responses.get(0)) {
                 if (r == null) {
                     metrics.error(l.cache(), "chunk-missing");
+                    dropHead(l, entry);
                     throw new IllegalStateException("a chunk of cache entry " + l.trace() + " is gone");
                 }
                 chunks.add(r.toBuffer());
             }
             return chunks;
         });
+    }
+
+    /**
+     * Deletes the head of an entry whose chunk is gone (if it is still this entry), in whichever window the gap
+     * was found: otherwise every later hit would be cut short at the same place until the head expires.
+     */
+    private void dropHead(Lookup l, Entry entry) {
+        store.send(Request.cmd(Command.EVAL)
+                        .arg(DROP_IF_SAME_SCRIPT)
+                        .arg(1)
+                        .arg(l.key())
+                        .arg(entry.encode()))
+                .subscribe()
+                .with(ignored -> {}, ignored -> {});
     }
 
     private Object decode(MethodPlan plan, byte[] bytes) {

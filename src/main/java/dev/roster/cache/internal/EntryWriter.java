@@ -76,7 +76,10 @@ public class EntryWriter {
         ChunkSink sink = new ChunkSink(
                 store,
                 new ChunkSink.StoreTarget(
-                        config.chunkBytes(), config.maxValueBytes(), 2 * keep, generations.refreshRequests(l.tags())),
+                        config.chunkBytes(),
+                        config.maxValueBytes(),
+                        2 * keep,
+                        generations.refreshRequests(l.tags(), keep)),
                 i -> keys.chunk(l.id(), loadId, i));
         return body.chunks()
                 .onItem()
@@ -133,7 +136,7 @@ public class EntryWriter {
                 inline ? bytes : null);
         List<Request> headWrite = new ArrayList<>();
         headWrite.add(set(l.key(), head.encode(), keep));
-        headWrite.addAll(generations.refreshRequests(l.tags()));
+        headWrite.addAll(generations.refreshRequests(l.tags(), keep));
         Uni<?> chunks = chunkWrites.isEmpty() ? Uni.createFrom().voidItem() : store.batchForChunks(chunkWrites);
         return chunks.chain(() -> store.batch(headWrite))
                 .replaceWith(true)
@@ -142,6 +145,12 @@ public class EntryWriter {
                     metrics.error(l.cache(), "store");
                     return false;
                 });
+    }
+
+    /** The longest an entry of {@code l} can live in Redis: its longest jittered TTL plus the stale grace. */
+    long longestKeep(Lookup l) {
+        return Math.round(l.settings().ttl().toMillis() * (1 + config.jitter()))
+                + config.staleGrace().toMillis();
     }
 
     /** The bytes an entry for {@code result} would hold (for audits); empty for a stream. */

@@ -111,16 +111,26 @@ public class NearCache {
         return entry;
     }
 
-    /** Keeps what a Redis lookup returned, unless an invalidation arrived since {@code before}. */
+    /**
+     * Keeps what a Redis lookup returned, unless an invalidation arrived since {@code before}. Written first and
+     * checked after: an invalidation counts itself before it removes a key, so one that lands while this writes
+     * is either seen by the check (and what was written is taken back) or removes it afterwards.
+     */
     void remember(Lookup l, long before, Stamp current, Entry entry) {
-        if (!tracking || sequence.get() != before) {
+        if (!tracking || sequence.get() != before || !current.complete()) {
             return;
         }
-        generations.put(keys.epoch(), current.epoch());
+        Map<String, Long> seen = new java.util.LinkedHashMap<>();
+        seen.put(keys.epoch(), current.epoch());
         for (int i = 0; i < l.tags().size(); i++) {
-            generations.put(keys.generation(l.tags().get(i)), current.generations()[i]);
+            seen.put(keys.generation(l.tags().get(i)), current.generations()[i]);
         }
-        if (entry != null && entry.chunkCount() == 0 && entry.inline().length <= maxBytes && sequence.get() == before) {
+        generations.putAll(seen);
+        if (sequence.get() != before) {
+            seen.forEach(generations::remove);
+            return;
+        }
+        if (entry != null && entry.chunkCount() == 0 && entry.inline().length <= maxBytes) {
             entries.put(l.key(), CompletableFuture.completedFuture(entry));
         }
     }
@@ -139,38 +149,52 @@ public class NearCache {
         entries.invalidateAll().subscribe().with(ignored -> {});
     }
 
+    /**
+     * Opens the subscriber and tracker pair. Tracking is switched on only if neither connection broke while
+     * they were being set up; a break at any time closes both and starts over.
+     */
     private void connect() {
+        Pair pair = new Pair();
         redis.connect()
                 .chain(subscriber -> {
+                    pair.subscriber = subscriber;
                     subscriber.handler(this::onMessage);
-                    subscriber.exceptionHandler(e -> lost(subscriber));
-                    subscriber.endHandler(() -> lost(subscriber));
+                    subscriber.exceptionHandler(e -> lost(pair));
+                    subscriber.endHandler(() -> lost(pair));
                     return subscriber
                             .send(Request.cmd(Command.CLIENT).arg("ID"))
                             .chain(id -> subscriber
                                     .send(Request.cmd(Command.SUBSCRIBE).arg(CHANNEL))
                                     .replaceWith(id.toLong()));
                 })
-                .chain(this::track)
+                .chain(id -> track(pair, id))
                 .subscribe()
                 .with(
                         ok -> {
                             clear();
                             tracking = true;
-                            LOG.info("Near cache on: Redis tracks generation changes for this instance");
+                            if (!pair.open()) {
+                                tracking = false;
+                            } else {
+                                LOG.info("Near cache on: Redis tracks generation changes for this instance");
+                            }
                         },
                         e -> {
                             LOG.warnf(
                                     "Near cache off: tracking unavailable (%s); retrying",
                                     e.getClass().getSimpleName());
-                            retry();
+                            lost(pair);
                         });
     }
 
-    private Uni<Response> track(long subscriberId) {
+    private Uni<Response> track(Pair pair, long subscriberId) {
         return redis.connect().chain(tracker -> {
-            tracker.exceptionHandler(e -> lost(tracker));
-            tracker.endHandler(() -> lost(tracker));
+            pair.tracker = tracker;
+            tracker.exceptionHandler(e -> lost(pair));
+            tracker.endHandler(() -> lost(pair));
+            if (!pair.open()) {
+                return Uni.createFrom().failure(new IllegalStateException("subscriber connection lost"));
+            }
             return tracker.send(Request.cmd(Command.CLIENT)
                     .arg("TRACKING")
                     .arg("ON")
@@ -211,13 +235,41 @@ public class NearCache {
         }
     }
 
-    private void lost(RedisConnection connection) {
+    /** One of the pair broke (or setting it up failed): off, both closed, one reconnect. */
+    private void lost(Pair pair) {
+        if (!pair.close()) {
+            return;
+        }
         if (tracking) {
-            tracking = false;
-            clear();
             LOG.warn("Near cache off: its Redis connection broke; reconnecting");
-            connection.close().subscribe().with(ignored -> {}, ignored -> {});
-            retry();
+        }
+        tracking = false;
+        clear();
+        retry();
+    }
+
+    /** The two connections of one tracking set-up; closed together, once. */
+    private static final class Pair {
+        private final java.util.concurrent.atomic.AtomicBoolean closed =
+                new java.util.concurrent.atomic.AtomicBoolean();
+        volatile RedisConnection subscriber;
+        volatile RedisConnection tracker;
+
+        boolean open() {
+            return !closed.get();
+        }
+
+        /** Closes both connections; true for the first caller only. */
+        boolean close() {
+            if (!closed.compareAndSet(false, true)) {
+                return false;
+            }
+            for (RedisConnection c : new RedisConnection[] {subscriber, tracker}) {
+                if (c != null) {
+                    c.close().subscribe().with(ignored -> {}, ignored -> {});
+                }
+            }
+            return true;
         }
     }
 

@@ -9,7 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * ({@code {...}}) keep an entry and its chunks in one Redis Cluster slot.
  *
  * <ul>
- *   <li>{@code <prefix>:epoch}: the global epoch, bumped after an outage in which bumps may have been lost
+ *   <li>{@code <prefix>:{epoch}}: the global epoch, replaced after an outage in which bumps may have been lost
+ *   <li>{@code <prefix>:{epoch}:lineage}: the run id of the Redis server the epoch was set on (same slot)
  *   <li>{@code <prefix>:g:{<tag digest>}}: the generation of a tag
  *   <li>{@code <prefix>:e:<cache>:{<entry id>}}: an entry's head (and inline body)
  *   <li>{@code <prefix>:c:{<entry id>}:<load id>:<n>}: the chunks of one load of a large entry
@@ -26,7 +27,11 @@ public class RedisKeys {
     }
 
     String epoch() {
-        return prefix + ":epoch";
+        return prefix + ":{epoch}";
+    }
+
+    String lineage() {
+        return prefix + ":{epoch}:lineage";
     }
 
     String generation(Tag tag) {

@@ -12,10 +12,11 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -32,8 +33,8 @@ import org.jboss.logging.Logger;
 public class RedisStore {
 
     private static final Logger LOG = Logger.getLogger(RedisStore.class);
-    private static final int LATENCY_SMOOTHING = 8;
     private static final int SLOW_FRACTION = 4;
+    private static final long MIN_WAIT_NANOS = 1_000_000;
 
     private final Redis redis;
     private final EventLoopLag lag;
@@ -42,17 +43,17 @@ public class RedisStore {
     private final Duration chunkTimeout;
     private final Duration busyTimeout;
     private volatile long lastAnswer = System.nanoTime();
-    /** Smoothed latency of answered commands, in nanoseconds. */
-    private volatile long latency;
 
     private final boolean cluster;
-    private final AtomicBoolean outageSeen = new AtomicBoolean();
+    private final Lineage lineage;
+    private final List<Consumer<String>> outageListeners = new CopyOnWriteArrayList<>();
     private final AtomicReferenceArray<Uni<RedisConnection>> connections;
     private final AtomicInteger next = new AtomicInteger();
 
     RedisStore(
             Redis redis,
             EventLoopLag lag,
+            RedisKeys keys,
             RosterCacheConfig config,
             @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType) {
         this.redis = redis;
@@ -61,9 +62,26 @@ public class RedisStore {
         this.chunkTimeout = config.chunkTimeout();
         this.busyTimeout = config.redisBusyTimeout();
         this.cluster = "cluster".equalsIgnoreCase(clientType);
+        this.lineage = new Lineage(keys);
         this.circuit = new RedisCircuit(
-                config.circuitFailureThreshold(), config.circuitOpenDuration().toNanos(), () -> outageSeen.set(true));
+                config.circuitFailureThreshold(),
+                config.circuitOpenDuration().toNanos(),
+                config.redisBusyTimeout().multipliedBy(2).toNanos(),
+                () -> outage("Redis unavailable"),
+                System::nanoTime);
         this.connections = new AtomicReferenceArray<>(config.connections());
+    }
+
+    /**
+     * Registers what must happen when evictions may have been lost: the circuit opened, or a new connection
+     * found a Redis that is not the one whose acknowledgements this instance trusted.
+     */
+    void onOutage(Consumer<String> listener) {
+        outageListeners.add(listener);
+    }
+
+    private void outage(String why) {
+        outageListeners.forEach(l -> l.accept(why));
     }
 
     /** Opens the shared connections at start-up, so that the first burst of requests pays no connection set-up. */
@@ -87,15 +105,6 @@ public class RedisStore {
 
     RedisCircuit.State circuitState() {
         return circuit.state();
-    }
-
-    /** True once after each outage: the caller must settle what may have been missed while Redis was away. */
-    boolean takeOutage() {
-        return outageSeen.getAndSet(false);
-    }
-
-    void markOutage() {
-        outageSeen.set(true);
     }
 
     Uni<Response> send(Request request) {
@@ -126,7 +135,11 @@ public class RedisStore {
                 limit);
     }
 
-    /** One of the shared connections, connecting it on first use or after it broke. */
+    /**
+     * One of the shared connections, connecting it on first use or after it broke. A new connection is handed
+     * out only after {@link Lineage#check} made sure that the Redis it reaches is the one whose data the
+     * fleet trusted (a restart from an older snapshot or a failover replaces the epoch first).
+     */
     private Uni<RedisConnection> connection() {
         int slot = Math.floorMod(next.getAndIncrement(), connections.length());
         Uni<RedisConnection> current = connections.get(slot);
@@ -139,6 +152,7 @@ public class RedisStore {
                     c.exceptionHandler(e -> drop(slot, self.get(), c));
                     c.endHandler(() -> drop(slot, self.get(), c));
                 })
+                .call(c -> lineage.check(c).onFailure().call(c::close))
                 .onFailure()
                 .invoke(e -> connections.compareAndSet(slot, self.get(), null))
                 .memoize()
@@ -154,24 +168,20 @@ public class RedisStore {
     }
 
     /**
-     * Bounds a command by {@code limit}, but tells a dead or frozen Redis (no answer to anything since the
-     * command was sent, while this process runs normally) from a busy process (answers arriving late, or event
-     * loops stalled by load, GC or CPU starvation): in the second case the command may wait up to the busy
-     * timeout, so that load alone never turns hits into misses.
+     * Bounds a command by {@code limit}, telling a dead or frozen Redis from a busy one: a command may wait up to
+     * the busy timeout only while Redis answers other commands sent after it (it is slow, not gone). A Redis
+     * that answered nothing since the command was sent is cut at {@code limit}, whatever this process's load;
+     * only when this process's event loops were stalled (so answers may be waiting unread) does it get one
+     * short grace of half the limit to read them.
      */
     private <T> Uni<T> guard(Uni<T> command, Duration limit) {
         return Uni.createFrom().deferred(() -> {
             long sentAt = System.nanoTime();
-            Uni<T> shared = command.invoke(() -> answered(sentAt)).memoize().indefinitely();
+            Uni<T> shared = command.invoke(this::answered).memoize().indefinitely();
             return shared.ifNoItem()
                     .after(limit)
                     .on(lag.timers())
-                    .recoverWithUni(() -> alive(sentAt, limit)
-                            ? shared.ifNoItem()
-                                    .after(busyTimeout)
-                                    .on(lag.timers())
-                                    .failWith(() -> new RedisTimeoutException(busyTimeout))
-                            : Uni.createFrom().failure(new RedisTimeoutException(limit)))
+                    .recoverWithUni(() -> afterLimit(shared, sentAt, limit))
                     .onItemOrFailure()
                     .invoke((item, failure) -> {
                         if (failure == null) {
@@ -179,31 +189,43 @@ public class RedisStore {
                         } else {
                             circuit.failure(failure);
                         }
-                    });
+                    })
+                    .onCancellation()
+                    .invoke(circuit::abandoned);
         });
     }
 
-    private void answered(long sentAt) {
-        long now = System.nanoTime();
-        lastAnswer = now;
-        latency = latency + (now - sentAt - latency) / LATENCY_SMOOTHING;
+    private <T> Uni<T> afterLimit(Uni<T> shared, long sentAt, Duration limit) {
+        if (answeredSince(sentAt)) {
+            return untilBusyTimeout(shared, sentAt);
+        }
+        if (!lag.stalledSince(sentAt, limit.toNanos() / SLOW_FRACTION)) {
+            return Uni.createFrom().failure(new RedisTimeoutException(limit));
+        }
+        Duration grace = limit.dividedBy(2);
+        return shared.ifNoItem()
+                .after(grace)
+                .on(lag.timers())
+                .recoverWithUni(() -> answeredSince(sentAt)
+                        ? untilBusyTimeout(shared, sentAt)
+                        : Uni.createFrom().failure(new RedisTimeoutException(limit.plus(grace))));
     }
 
-    /**
-     * Whether a command that got no answer within {@code limit} is more likely delayed than lost: Redis answered
-     * something since it was sent, or its recent latency is already high (it is busy, not gone), or this
-     * process's event loops are stalled or were stalled while it waited.
-     */
-    private boolean alive(long sentAt, Duration limit) {
-        long limitNanos = limit.toNanos();
-        if (LOG.isDebugEnabled()) {
-            LOG.debugf(
-                    "Redis timeout: answered since sent %s, latency %d us, loops stalled %s",
-                    lastAnswer - sentAt > 0, latency / 1000, lag.stalledSince(sentAt, limitNanos / SLOW_FRACTION));
-        }
-        return lastAnswer - sentAt > 0
-                || latency > limitNanos / SLOW_FRACTION
-                || lag.stalledSince(sentAt, limitNanos / SLOW_FRACTION);
+    private <T> Uni<T> untilBusyTimeout(Uni<T> shared, long sentAt) {
+        long left = busyTimeout.toNanos() - (System.nanoTime() - sentAt);
+        return shared.ifNoItem()
+                .after(Duration.ofNanos(Math.max(left, MIN_WAIT_NANOS)))
+                .on(lag.timers())
+                .failWith(() -> new RedisTimeoutException(busyTimeout));
+    }
+
+    private void answered() {
+        lastAnswer = System.nanoTime();
+    }
+
+    /** Whether Redis answered any command of this process after {@code sentAt}. */
+    private boolean answeredSince(long sentAt) {
+        return lastAnswer - sentAt > 0;
     }
 
     /** A Redis command that did not answer within the configured timeout. */

@@ -132,7 +132,9 @@ public class ResultCache {
     private Uni<Object> withoutRedis(Lookup l, Supplier<Uni<Object>> loader) {
         metrics.fallback(l.cache());
         metrics.bypass(l.cache());
-        String flightKey = l.key() + "|without-redis";
+        // No stamp can tell a computation that started before a write of this instance: the count of its
+        // evictions does, so a read after a local write never joins a computation from before it.
+        String flightKey = l.key() + "|without-redis|" + generations.localWrites();
         Uni<Flight> mine = Uni.createFrom()
                 .deferred(() -> {
                     long start = System.nanoTime();
@@ -294,16 +296,15 @@ public class ResultCache {
     }
 
     /**
-     * Computes and stores. The stamp's never-bumped tags get their generation keys first, so a write during
-     * the computation is not skipped; if that fails, the result is served but not stored.
+     * Computes and stores. The stamp's absent keys are created first (at fresh values), so that a write during
+     * the computation changes the stamp it is stored with; if that fails, the result is served but not stored.
      */
     private Uni<Flight> compute(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader, String token) {
         return generations
-                .ensureExists(l.tags(), stamp)
-                .replaceWith(true)
+                .complete(l.tags(), stamp, writer.longestKeep(l))
                 .onFailure()
-                .recoverWithItem(false)
-                .chain(storable -> {
+                .recoverWithNull()
+                .chain(complete -> {
                     long start = System.nanoTime();
                     return loader.get()
                             .onFailure()
@@ -311,8 +312,8 @@ public class ResultCache {
                             .chain(result -> {
                                 long nanos = System.nanoTime() - start;
                                 metrics.load(l.cache(), nanos);
-                                return storable
-                                        ? store(l, stamp, result, nanos, token)
+                                return complete != null
+                                        ? store(l, complete, result, nanos, token)
                                         : leases.release(l.id(), token).replaceWith(unstored(l, result));
                             });
                 });
@@ -378,9 +379,7 @@ public class ResultCache {
                     }
                     boolean transientError = found == null && store.circuitState() == RedisCircuit.State.CLOSED;
                     if (!transientError
-                            && (found == null
-                                    || !found.leaseHeld()
-                                    || !found.current().matches(stamp))) {
+                            && (found == null || !found.leaseHeld() || !stamp.continuedBy(found.current()))) {
                         return Uni.createFrom().nullItem();
                     }
                     if (System.nanoTime() - deadline > 0) {

@@ -19,6 +19,7 @@ final class CachedAnswers {
                 ? CacheStatus.bypass("uncached").toHeader()
                 : body.status().toHeader();
         if (!body.present()) {
+            body.discard();
             return Response.fromResponse(Problem.of("not-found", "Not Found", 404, absentDetail, path)
                             .toResponse())
                     .header(CACHE_STATUS, status)
@@ -26,6 +27,7 @@ final class CachedAnswers {
         }
         String etag = "\"" + body.etag() + "\"";
         if (matches(ifNoneMatch, etag)) {
+            body.discard();
             return Response.notModified()
                     .header("ETag", etag)
                     .header(CACHE_STATUS, status)

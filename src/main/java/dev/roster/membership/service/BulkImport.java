@@ -19,8 +19,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Applies a stream of bulk lines in batches: one unordered bulk write per batch, then the eviction of
- * everything that batch touched (member views, the teams members left and joined, the team list), so memory
- * stays bounded by one batch and every batch is invalid before the next begins. Within a batch the last line
+ * everything that batch may have touched (member views, the teams members left and joined, the team list),
+ * however the batch ended (an upload that broke off included), so memory stays bounded by one batch and every
+ * batch is invalid before the next begins. Within a batch the last line
  * of a name wins; a name repeated across batches is applied (and counted) once per batch.
  */
 @ApplicationScoped
@@ -72,15 +73,17 @@ public class BulkImport {
         List<Member> drafts = upserts.stream()
                 .map(u -> new Member(u.name(), u.team(), u.email(), u.role(), now, 1))
                 .toList();
-        return repository
+        return invalidator.write(scope -> repository
                 .findAll(lastByName.keySet())
                 .map(Member::team)
                 .collect()
                 .asSet()
-                .chain(previousTeams -> repository.upsertAll(drafts).chain(outcomes -> {
-                    tally.record(upserts, outcomes);
-                    return invalidator.invalidate(tagsOf(upserts, previousTeams));
-                }));
+                .chain(previousTeams -> {
+                    scope.mayChange(tagsOf(upserts, previousTeams));
+                    return repository.upsertAll(drafts);
+                })
+                .invoke(outcomes -> tally.record(upserts, outcomes))
+                .replaceWithVoid());
     }
 
     private static List<Tag> tagsOf(List<BulkLine.Upsert> upserts, Set<String> previousTeams) {

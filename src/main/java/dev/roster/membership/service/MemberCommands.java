@@ -5,6 +5,7 @@ import com.mongodb.MongoTimeoutException;
 import dev.roster.cache.InvalidatesTags;
 import dev.roster.cache.Tag;
 import dev.roster.cache.TagInvalidator;
+import dev.roster.cache.WriteScope;
 import dev.roster.error.RosterException;
 import dev.roster.error.StoreUnreachableException;
 import dev.roster.membership.repository.DuplicateNameException;
@@ -20,8 +21,9 @@ import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Every write of the API. Each declares the tags it changes; the cache bumps them after the write and
- * before the answer, so the writer (and everyone else) never reads its own write stale.
+ * Every write of the API. Each declares the tags it may change before sending the command that may change
+ * them; the cache bumps them after the write (however it ends, even when the client went away) and before the
+ * answer, so the writer (and everyone else) never reads its own write stale.
  */
 @ApplicationScoped
 @RegisterForReflection(methods = true, fields = false)
@@ -55,23 +57,28 @@ public class MemberCommands {
                 .transform(e -> RosterException.conflict("a member named '" + name + "' already exists")));
     }
 
-    @InvalidatesTags({"member:{name}", "team:{team}"})
+    /**
+     * Replaces a member's team, email and role. The member as it is before the write names the views it may
+     * change (its own, the team it leaves, the team it joins, the list of teams); they are declared before the
+     * compare-and-set is sent, so they are evicted whatever happens to it.
+     */
     public Uni<MemberChange> replace(String name, String team, String email, String role, String ifMatch) {
-        return unreachable(replaceAttempt(name, team, email, role, ifMatch, ATTEMPTS));
+        return invalidator.write(
+                scope -> unreachable(replaceAttempt(scope, name, team, email, role, ifMatch, ATTEMPTS)));
     }
 
-    @InvalidatesTags("member:{name}")
+    /** Deletes a member; its own view, its team's and the list of teams are evicted (see {@link #replace}). */
     public Uni<MemberChange> delete(String name, String ifMatch) {
-        return unreachable(deleteAttempt(name, ifMatch, ATTEMPTS));
+        return invalidator.write(scope -> unreachable(deleteAttempt(scope, name, ifMatch, ATTEMPTS)));
     }
 
     /**
-     * Deletes a whole team in batches, bumping each deleted member's own tag after its batch; repeats until
-     * the team is empty, so members added meanwhile are deleted (and evicted) too.
+     * Deletes a whole team in batches; each batch evicts its members, the team and the list of teams after it
+     * ran, however it ended. Repeats until the team is empty, so members added meanwhile are deleted (and
+     * evicted) too.
      */
-    @InvalidatesTags({"team:{team}", "teams"})
     public Uni<Long> deleteTeam(String team) {
-        return deleteTeamFrom(team, 0L);
+        return unreachable(deleteTeamFrom(team, 0L));
     }
 
     private Uni<Long> deleteTeamFrom(String team, long deletedSoFar) {
@@ -79,36 +86,51 @@ public class MemberCommands {
             if (names.isEmpty()) {
                 return Uni.createFrom().item(deletedSoFar);
             }
-            return repository
-                    .deleteFromTeam(team, names)
-                    .call(deleted -> invalidator.invalidate(memberTags(names)))
+            return invalidator
+                    .write(batch -> {
+                        batch.mayChange(memberTags(names));
+                        batch.mayChange(Tag.of(CacheTags.TEAM, team), Tag.of(CacheTags.TEAMS));
+                        return repository.deleteFromTeam(team, names);
+                    })
                     .chain(deleted -> deleteTeamFrom(team, deletedSoFar + deleted));
         });
     }
 
     private Uni<MemberChange> replaceAttempt(
-            String name, String team, String email, String role, String ifMatch, int attemptsLeft) {
+            WriteScope scope, String name, String team, String email, String role, String ifMatch, int attemptsLeft) {
         return current(name, ifMatch).chain(before -> {
             if (before.sameContent(team, email, role)) {
                 return Uni.createFrom().item(new MemberChange(before, before));
             }
+            scope.mayChange(viewsOf(before));
+            scope.mayChange(Tag.of(CacheTags.TEAM, team));
             return repository
                     .replace(before, team, email, role)
                     .chain(after -> after != null
                             ? Uni.createFrom().item(new MemberChange(before, after))
                             : retry(
                                     attemptsLeft,
-                                    () -> replaceAttempt(name, team, email, role, ifMatch, attemptsLeft - 1)));
+                                    () -> replaceAttempt(scope, name, team, email, role, ifMatch, attemptsLeft - 1)));
         });
     }
 
-    private Uni<MemberChange> deleteAttempt(String name, String ifMatch, int attemptsLeft) {
-        return current(name, ifMatch)
-                .chain(before -> repository
-                        .delete(before)
-                        .chain(deleted -> deleted
-                                ? Uni.createFrom().item(new MemberChange(before, null))
-                                : retry(attemptsLeft, () -> deleteAttempt(name, ifMatch, attemptsLeft - 1))));
+    private Uni<MemberChange> deleteAttempt(WriteScope scope, String name, String ifMatch, int attemptsLeft) {
+        return current(name, ifMatch).chain(before -> {
+            scope.mayChange(viewsOf(before));
+            return repository
+                    .delete(before)
+                    .chain(deleted -> deleted
+                            ? Uni.createFrom().item(new MemberChange(before, null))
+                            : retry(attemptsLeft, () -> deleteAttempt(scope, name, ifMatch, attemptsLeft - 1)));
+        });
+    }
+
+    /** Every view a change to this member may alter: its own, its team's, and the list of teams (sizes). */
+    private static List<Tag> viewsOf(Member member) {
+        return List.of(
+                Tag.of(CacheTags.MEMBER, member.name()),
+                Tag.of(CacheTags.TEAM, member.team()),
+                Tag.of(CacheTags.TEAMS));
     }
 
     /** The member as it is now, checked against {@code If-Match}. */

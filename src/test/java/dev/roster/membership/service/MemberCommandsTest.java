@@ -1,16 +1,23 @@
 package dev.roster.membership.service;
 
+import static io.restassured.RestAssured.get;
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.roster.error.RosterException;
+import dev.roster.support.Api;
 import dev.roster.support.Unique;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** The write use cases, driven directly with UniAssertSubscriber against the real MongoDB and Redis. */
@@ -81,5 +88,51 @@ class MemberCommandsTest {
         assertNull(item(commands.delete(name, "*")).after());
         RosterException e = assertInstanceOf(RosterException.class, failure(commands.delete(name, null)));
         assertEquals(404, e.status());
+    }
+
+    /** Reads a view twice so that the second read is a cached copy. */
+    private static void warm(RequestSpecification spec, String path) {
+        spec.get(path);
+        assertTrue(
+                given().urlEncodingEnabled(false)
+                        .get(path)
+                        .header("Cache-Status")
+                        .contains("hit"),
+                path + " is cached");
+    }
+
+    @Test
+    void shouldFinishAndEvictAReplaceWhoseCallerWentAway() {
+        String name = Unique.name("svc-gone");
+        String from = Unique.name("from");
+        String to = Unique.name("to");
+        item(commands.create(name, from, null, null));
+        warm(given().urlEncodingEnabled(false), "/members/" + name);
+        warm(given().urlEncodingEnabled(false), "/teams/" + from + "/members");
+        warm(given().urlEncodingEnabled(false), "/teams");
+        commands.replace(name, to, null, null, null)
+                .subscribe()
+                .with(ignored -> {})
+                .cancel();
+        Awaitility.await()
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> to.equals(Api.memberView(name).path("team")));
+        String left = Api.listing(from).asString();
+        assertFalse(left.contains(name), "the old team's listing was evicted");
+        assertTrue(Api.listing(to).asString().contains(name));
+        assertTrue(get("/teams").asString().contains(to), "the list of teams was evicted");
+    }
+
+    @Test
+    void shouldEvictTheTeamAndTheListOfTeamsWhenAMemberIsDeleted() {
+        String name = Unique.name("svc-del-evict");
+        String team = Unique.name("solo");
+        item(commands.create(name, team, null, null));
+        warm(given().urlEncodingEnabled(false), "/teams/" + team + "/members");
+        warm(given().urlEncodingEnabled(false), "/teams");
+        item(commands.delete(name, "*"));
+        assertFalse(Api.listing(team).asString().contains(name));
+        assertFalse(get("/teams").asString().contains(team), "an emptied team leaves the list");
     }
 }
