@@ -77,17 +77,19 @@ public class EntryReader {
         for (int i = from; i < to; i++) {
             mget.arg(keys.chunk(l.id(), entry.loadId(), i));
         }
-        return store.batchForChunks(List.of(mget)).map(responses -> {
+        return store.batchForChunks(List.of(mget)).chain(responses -> {
             List<Buffer> chunks = new ArrayList<>(to - from);
             for (Response r : responses.get(0)) {
                 if (r == null) {
                     metrics.error(l.cache(), "chunk-missing");
-                    dropHead(l, entry);
-                    throw new IllegalStateException("a chunk of cache entry " + l.trace() + " is gone");
+                    return dropHead(l, entry)
+                            .chain(() -> Uni.createFrom()
+                                    .failure(new IllegalStateException(
+                                            "a chunk of cache entry " + l.trace() + " is gone")));
                 }
                 chunks.add(r.toBuffer());
             }
-            return chunks;
+            return Uni.createFrom().item(chunks);
         });
     }
 
@@ -95,14 +97,15 @@ public class EntryReader {
      * Deletes the head of an entry whose chunk is gone (if it is still this entry), in whichever window the gap
      * was found: otherwise every later hit would be cut short at the same place until the head expires.
      */
-    private void dropHead(Lookup l, Entry entry) {
-        store.send(Request.cmd(Command.EVAL)
+    private Uni<Void> dropHead(Lookup l, Entry entry) {
+        return store.send(Request.cmd(Command.EVAL)
                         .arg(DROP_IF_SAME_SCRIPT)
                         .arg(1)
                         .arg(l.key())
                         .arg(entry.encode()))
-                .subscribe()
-                .with(ignored -> {}, ignored -> {});
+                .replaceWithVoid()
+                .onFailure()
+                .recoverWithNull();
     }
 
     private Object decode(MethodPlan plan, byte[] bytes) {
