@@ -102,8 +102,11 @@ public class MemberCommands {
             if (before.sameContent(team, email, role)) {
                 return Uni.createFrom().item(new MemberChange(before, before));
             }
-            scope.mayChange(viewsOf(before));
-            scope.mayChange(Tag.of(CacheTags.TEAM, team));
+            scope.mayChange(Tag.of(CacheTags.MEMBER, name), Tag.of(CacheTags.TEAM, before.team()));
+            if (!before.team().equals(team)) {
+                // Both teams' sizes change: the list of teams too.
+                scope.mayChange(Tag.of(CacheTags.TEAM, team), Tag.of(CacheTags.TEAMS));
+            }
             return repository
                     .replace(before, team, email, role)
                     .chain(after -> after != null
@@ -125,7 +128,7 @@ public class MemberCommands {
         });
     }
 
-    /** Every view a change to this member may alter: its own, its team's, and the list of teams (sizes). */
+    /** Every view deleting this member may alter: its own, its team's, and the list of teams (sizes). */
     private static List<Tag> viewsOf(Member member) {
         return List.of(
                 Tag.of(CacheTags.MEMBER, member.name()),
