@@ -260,7 +260,8 @@ def check_roster(report, objects):
     ports = {p.get("name"): p.get("containerPort") for p in container.get("ports", [])}
     report.require(ports.get("http") == 8080 and ports.get("management") == 9000, w,
                    "needs ports http 8080 and management 9000")
-    for probe_name, path in (("readinessProbe", "/q/health/ready"), ("livenessProbe", "/q/health/live")):
+    for probe_name, path in (("startupProbe", "/q/health/started"), ("readinessProbe", "/q/health/ready"),
+                             ("livenessProbe", "/q/health/live")):
         get = (container.get(probe_name) or {}).get("httpGet") or {}
         port = ports.get(get.get("port"), get.get("port"))
         report.require(get.get("path") == path and port == 9000, w, f"{probe_name} must GET {path} on 9000")
@@ -306,6 +307,11 @@ def check_dev(report, objects):
     report.require({"redis:7", "mongo:7"} <= images, "dev", "needs the official redis:7 and mongo:7 images")
     report.require(replicas_of(objects, "StatefulSet", "mongo") == 3, "StatefulSet/mongo", "needs 3 members")
     report.require(replicas_of(objects, "Deployment", "redis") == 1, "Deployment/redis", "needs 1 replica")
+    redis = next((o for o in objects if o.get("kind") == "Deployment" and o["metadata"]["name"] == "redis"), None)
+    args = [a for c in (pod_spec(redis).get("containers", []) if redis else []) for a in c.get("args", [])]
+    policy = args[args.index("--maxmemory-policy") + 1] if "--maxmemory-policy" in args[:-1] else None
+    report.require(policy == "noeviction", "Deployment/redis",
+                   f"maxmemory-policy must be noeviction (every Roster key has a TTL), not {policy!r}")
     job = next((o for o in objects if o.get("kind") == "Job"), None)
     script = json.dumps(pod_spec(job)) if job else ""
     report.require("rs.initiate" in script, "Job", "needs a Job that runs rs.initiate")

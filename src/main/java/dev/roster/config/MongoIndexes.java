@@ -11,14 +11,16 @@ import org.jboss.logging.Logger;
 
 /**
  * Creates the MongoDB indexes at start-up without blocking it: retried in the background until MongoDB
- * answers; readiness stays DOWN until they exist, and re-creates them if they disappear (checked by
- * readiness), so that uniqueness of names never silently lapses.
+ * answers; the startup check stays DOWN until they exist, and readiness re-creates them if they disappear (a
+ * MongoDB that came back empty), so that uniqueness of names never silently lapses.
  */
 @ApplicationScoped
 public class MongoIndexes {
 
     private static final Logger LOG = Logger.getLogger(MongoIndexes.class);
     private static final Duration RETRY_DELAY = Duration.ofSeconds(2);
+    /** Mutiny's back-off has no ceiling by default; after a long outage the next try must still come soon. */
+    private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(10);
 
     private final MemberRepository repository;
     private final AtomicBoolean ready = new AtomicBoolean();
@@ -36,7 +38,7 @@ public class MongoIndexes {
                         e.getClass().getSimpleName()))
                 .onFailure()
                 .retry()
-                .withBackOff(RETRY_DELAY)
+                .withBackOff(RETRY_DELAY, MAX_RETRY_DELAY)
                 .indefinitely()
                 .subscribe()
                 .with(v -> {

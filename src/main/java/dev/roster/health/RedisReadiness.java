@@ -7,15 +7,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Reports the cache's Redis state; always UP, because without Redis Roster is slower, never broken. */
+/**
+ * Reports the cache's Redis state and Redis's eviction policy; always UP, because without Redis Roster is
+ * slower, never broken.
+ */
 @Readiness
 @ApplicationScoped
 public class RedisReadiness implements AsyncHealthCheck {
 
     private final CacheHealth cache;
+    private final RedisEvictionPolicy eviction;
 
-    public RedisReadiness(CacheHealth cache) {
+    public RedisReadiness(CacheHealth cache, RedisEvictionPolicy eviction) {
         this.cache = cache;
+        this.eviction = eviction;
     }
 
     @Override
@@ -25,6 +30,8 @@ public class RedisReadiness implements AsyncHealthCheck {
                         .up()
                         .withData("circuit", cache.circuit())
                         .withData("mode", cache.available() ? "caching" : "degraded: serving from MongoDB")
+                        .withData("maxmemory-policy", eviction.policy())
+                        .withData("maxmemory", eviction.maxmemory())
                         .build());
     }
 }

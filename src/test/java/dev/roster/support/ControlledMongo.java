@@ -8,11 +8,21 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.util.Map;
 
-/** A MongoDB wire-protocol server that a test can stop (and start again, empty, on the same port). */
+/**
+ * A MongoDB wire-protocol server that a test can stop (and start again, empty, on the same port). With the
+ * init argument {@code stopped=true} it is not started with the application, so that the application starts
+ * without a MongoDB.
+ */
 public class ControlledMongo implements QuarkusTestResourceLifecycleManager {
 
     private static MongoServer server;
     private static int port;
+    private boolean startStopped;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        startStopped = Boolean.parseBoolean(initArgs.getOrDefault("stopped", "false"));
+    }
 
     @Override
     public Map<String, String> start() {
@@ -21,7 +31,9 @@ public class ControlledMongo implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        startServer();
+        if (!startStopped) {
+            startServer();
+        }
         return Map.of("quarkus.mongodb.connection-string", "mongodb://127.0.0.1:" + port);
     }
 

@@ -4,6 +4,7 @@ import dev.roster.error.RouteAnswers;
 import dev.roster.membership.service.BulkImport;
 import dev.roster.membership.service.BulkLine;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -27,7 +28,12 @@ public class BulkRoute {
     static final String PATH = "/members/bulk";
     private static final Logger LOG = Logger.getLogger(BulkRoute.class);
     private static final String NDJSON = "application/x-ndjson";
-    private static final int BEFORE_JAX_RS = -100;
+    /**
+     * After Quarkus's authorization filter (order {@code -AUTHORIZATION}, so the write permission applies here as
+     * on every other write) and before the upload limit (order -2, which would cut the body at the single-member
+     * limit) and JAX-RS.
+     */
+    private static final int AFTER_AUTHORIZATION = -SecurityHandlerPriorities.AUTHORIZATION + 1;
 
     private final BulkImport importer;
     private final BulkLineParser parser;
@@ -49,7 +55,7 @@ public class BulkRoute {
     }
 
     void register(@Observes Router router) {
-        router.post(PATH).order(BEFORE_JAX_RS).handler(this::handle);
+        router.post(PATH).order(AFTER_AUTHORIZATION).handler(this::handle);
     }
 
     private void handle(RoutingContext context) {

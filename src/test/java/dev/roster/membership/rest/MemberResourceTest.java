@@ -289,6 +289,28 @@ class MemberResourceTest {
     }
 
     @Test
+    void shouldReachTheMemberByFollowingLocationWhenTheNameHasReservedCharacters() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        for (String awkward : new String[] {
+            "x;colon", "50%", "%41", "a b", "a+b", "é ü ß", "日本", "a?b#c", "a/b", "a=b,c&d;e=f", "[x]", "emoji😀"
+        }) {
+            String name = awkward + " " + Unique.name("");
+            String location =
+                    Api.create(name, "T").then().statusCode(201).extract().header("Location");
+            String segment = location.substring(location.lastIndexOf("/members/") + "/members/".length());
+            assertTrue(segment.matches("[A-Za-z0-9\\-._~!$&'()*,=:@%]+"), location);
+            assertTrue(!segment.contains(";") && !segment.contains("+"), location);
+            HttpResponse<String> followed = client.send(
+                    HttpRequest.newBuilder(URI.create(location)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, followed.statusCode(), name + " -> " + location);
+            assertEquals(
+                    name,
+                    io.restassured.path.json.JsonPath.from(followed.body()).getString("name"),
+                    location);
+        }
+    }
+
+    @Test
     void shouldAnswer415WhenContentTypeIsWrong() {
         given().contentType(ContentType.TEXT)
                 .body("name=x")
