@@ -198,6 +198,7 @@ public final class Fleet implements AutoCloseable {
             }
         }
         redis.stop();
+        redis.deleteData();
         if (proxy != null) {
             proxy.close();
         }
@@ -312,6 +313,19 @@ public final class Fleet implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
             server = null;
+        }
+
+        /** Removes the data directory (and any snapshot in it); only once the server is stopped. */
+        synchronized void deleteData() throws IOException {
+            if (server != null) {
+                throw new IllegalStateException("stop the server first");
+            }
+            try (var files = Files.walk(dir)) {
+                for (Path file :
+                        files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
         }
 
         private void signal(String signal) {
