@@ -73,7 +73,7 @@ class ClientDisconnectIT {
         try (StoredMembers stored = new StoredMembers(FLEET.fleet().directMongoUri())) {
             assertEquals(Optional.of(to), stored.teamOf(name), "precondition: the write landed in MongoDB");
         }
-        Map<String, JsonPredicate> views = new LinkedHashMap<>();
+        Map<String, View> views = new LinkedHashMap<>();
         views.put(
                 "member",
                 i -> client.member(i, name)
@@ -133,7 +133,7 @@ class ClientDisconnectIT {
         }
         long moved = truth.values().stream().filter(to::equals).count();
         System.out.println("[aborted bulk] MongoDB holds " + moved + " of 25 members moved");
-        Map<String, JsonPredicate> views = new LinkedHashMap<>();
+        Map<String, View> views = new LinkedHashMap<>();
         for (String name : names) {
             views.put(
                     "member " + name,
@@ -146,8 +146,8 @@ class ClientDisconnectIT {
         converge(List.of(a, b), views);
     }
 
-    /** A view of one instance that is either current (true) or not yet (false). */
-    private interface JsonPredicate {
+    /** Something a client reads from one instance: current (true) or still from before the write (false). */
+    private interface View {
         boolean current(Fleet.Instance instance);
     }
 
@@ -165,8 +165,7 @@ class ClientDisconnectIT {
      * Reads every view on every instance until all are current, for at most {@link #CONVERGE}; a view that was
      * current once and is old again fails at once.
      */
-    private static void converge(List<Fleet.Instance> instances, Map<String, JsonPredicate> views)
-            throws InterruptedException {
+    private static void converge(List<Fleet.Instance> instances, Map<String, View> views) throws InterruptedException {
         Map<String, Boolean> seenCurrent = new HashMap<>();
         long deadline = System.nanoTime() + CONVERGE.toNanos();
         List<String> stale;
