@@ -4,23 +4,30 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import redis.embedded.RedisServer;
 
 /**
  * Several instances of the packaged application sharing one MongoDB wire-protocol server and one Redis, as a
  * fleet would; started from {@code target/quarkus-app/quarkus-run.jar} as separate processes.
+ *
+ * <p>For fault tests, the instances can reach MongoDB through a {@link TcpProxy} ({@link Options#mongoBehindProxy})
+ * and the Redis can be frozen, killed and started again from its snapshot ({@link #redis()}).
  */
 public final class Fleet implements AutoCloseable {
 
     /** One running instance. */
-    public record Instance(Process process, int httpPort, int managementPort) {
+    public record Instance(Process process, int httpPort, int managementPort, String name) {
         public URI uri(String path) {
             return URI.create("http://127.0.0.1:" + httpPort + path);
         }
@@ -30,55 +37,129 @@ public final class Fleet implements AutoCloseable {
         }
     }
 
+    /**
+     * How the fleet is set up.
+     *
+     * @param mongoBehindProxy the instances reach MongoDB through {@link #mongoProxy()}
+     * @param jvmArgs extra arguments of every instance's JVM (e.g. {@code -Droster.bulk.batch-size=10})
+     */
+    public record Options(boolean mongoBehindProxy, List<String> jvmArgs) {
+        public static Options defaults() {
+            return new Options(false, List.of());
+        }
+
+        public Options withMongoBehindProxy() {
+            return new Options(true, jvmArgs);
+        }
+
+        public Options withJvmArgs(String... args) {
+            List<String> all = new ArrayList<>(jvmArgs);
+            all.addAll(List.of(args));
+            return new Options(mongoBehindProxy, List.copyOf(all));
+        }
+    }
+
+    private final Options options;
     private final MongoServer mongo = new MongoServer(new MemoryBackend());
-    private final RedisServer redis;
+    private final TcpProxy proxy;
+    private final RedisControl redis;
+    private final String directMongoUri;
     private final String mongoUri;
     private final String redisUri;
     private final List<Instance> instances = new ArrayList<>();
     private final HttpClient client = HttpClient.newHttpClient();
 
     public Fleet() throws IOException {
+        this(Options.defaults());
+    }
+
+    public Fleet(Options options) throws IOException {
+        this.options = options;
         int mongoPort = freePort();
         mongo.bind("127.0.0.1", mongoPort);
-        mongoUri = "mongodb://127.0.0.1:" + mongoPort;
-        int redisPort = freePort();
-        redis = RedisServer.newRedisServer()
-                .bind("127.0.0.1")
-                .port(redisPort)
-                .setting("save \"\"")
-                .setting("appendonly no")
-                .build();
+        directMongoUri = "mongodb://127.0.0.1:" + mongoPort;
+        if (options.mongoBehindProxy()) {
+            proxy = new TcpProxy("127.0.0.1", mongoPort, TcpProxy.Framing.MONGODB);
+            mongoUri = "mongodb://127.0.0.1:" + proxy.port();
+        } else {
+            proxy = null;
+            mongoUri = directMongoUri;
+        }
+        redis = new RedisControl(freePort(), Files.createTempDirectory("fleet-redis"));
         redis.start();
-        redisUri = "redis://127.0.0.1:" + redisPort;
+        redisUri = "redis://127.0.0.1:" + redis.port();
     }
 
     public Instance start(String name) throws Exception {
-        int http = freePort();
-        int management = freePort();
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder builder = new ProcessBuilder(
-                        java,
-                        "-Dquarkus.http.port=" + http,
-                        "-Dquarkus.management.port=" + management,
-                        "-Dquarkus.mongodb.connection-string=" + mongoUri,
-                        "-Dquarkus.redis.hosts=" + redisUri,
-                        "-Dmp.jwt.verify.publickey.location="
-                                + new File("target/test-classes/test-publicKey.pem").getAbsolutePath(),
-                        "-jar",
-                        "target/quarkus-app/quarkus-run.jar")
-                .redirectErrorStream(true)
-                .redirectOutput(new File("target/fleet-" + name + ".log"));
-        Instance instance = new Instance(builder.start(), http, management);
+        Instance instance = launch(name, freePort(), freePort(), false);
         instances.add(instance);
         awaitReady(instance);
         return instance;
     }
 
+    /**
+     * Stops an instance and starts it again on the same ports (so URIs kept by tests stay valid); its log is
+     * appended to.
+     */
+    public Instance restart(Instance old) throws Exception {
+        old.process().destroy();
+        old.process().waitFor();
+        Instance fresh = launch(old.name(), old.httpPort(), old.managementPort(), true);
+        instances.set(instances.indexOf(old), fresh);
+        awaitReady(fresh);
+        return fresh;
+    }
+
+    public List<Instance> instances() {
+        return List.copyOf(instances);
+    }
+
+    private Instance launch(String name, int http, int management, boolean append) throws IOException {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Dquarkus.http.port=" + http,
+                "-Dquarkus.management.port=" + management,
+                "-Dquarkus.mongodb.connection-string=" + mongoUri,
+                "-Dquarkus.redis.hosts=" + redisUri,
+                "-Dmp.jwt.verify.publickey.location="
+                        + new File("target/test-classes/test-publicKey.pem").getAbsolutePath()));
+        command.addAll(options.jvmArgs());
+        command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
+        File log = new File("target/fleet-" + name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(log) : ProcessBuilder.Redirect.to(log));
+        return new Instance(builder.start(), http, management, name);
+    }
+
+    /** The proxy between the instances and MongoDB; only with {@link Options#mongoBehindProxy}. */
+    public TcpProxy mongoProxy() {
+        if (proxy == null) {
+            throw new IllegalStateException("this fleet reaches MongoDB directly");
+        }
+        return proxy;
+    }
+
+    /** MongoDB as the test itself reaches it: never through the proxy. */
+    public String directMongoUri() {
+        return directMongoUri;
+    }
+
+    public RedisControl redis() {
+        return redis;
+    }
+
     /** A bearer token for the prod-profile instances, signed with the test-only key. */
     public static String writerToken() {
+        return token("roster-writer");
+    }
+
+    /** A valid bearer token carrying exactly these groups. */
+    public static String token(String... groups) {
         return io.smallrye.jwt.build.Jwt.issuer("https://roster.dev")
                 .subject("fleet-test")
-                .groups(java.util.Set.of("roster-writer"))
+                .groups(Set.of(groups))
                 .sign("test-privateKey.pem");
     }
 
@@ -117,12 +198,147 @@ public final class Fleet implements AutoCloseable {
             }
         }
         redis.stop();
+        redis.deleteData();
+        if (proxy != null) {
+            proxy.close();
+        }
         mongo.shutdownNow();
     }
 
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * The fleet's real redis-server, with a data directory so that it can be started again from the snapshot a
+     * {@code SAVE} wrote (as a Redis with persistence restarts); it never saves by itself.
+     */
+    public static final class RedisControl {
+
+        private final int port;
+        private final Path dir;
+        private RedisServer server;
+        private long pid;
+        private boolean frozen;
+
+        RedisControl(int port, Path dir) {
+            this.port = port;
+            this.dir = dir;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        /** Sends one command on a fresh connection and returns the reply (see {@link Resp}). */
+        public Object command(String... args) {
+            try {
+                return Resp.once(port, args);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public synchronized boolean running() {
+            return server != null;
+        }
+
+        public synchronized boolean frozen() {
+            return frozen;
+        }
+
+        /** Starts the server, loading {@code dump.rdb} from the data directory if a SAVE wrote one. */
+        public synchronized void start() {
+            if (server != null) {
+                return;
+            }
+            try {
+                server = RedisServer.newRedisServer()
+                        .bind("127.0.0.1")
+                        .port(port)
+                        .setting("dir " + dir)
+                        .setting("dbfilename dump.rdb")
+                        .setting("save \"\"")
+                        .setting("appendonly no")
+                        .build();
+                server.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            String info = (String) command("INFO", "server");
+            pid = Long.parseLong(info.replaceAll("(?s).*process_id:(\\d+).*", "$1"));
+            frozen = false;
+        }
+
+        /** Freezes the process (SIGSTOP): connections stay open and nothing answers, like a hung Redis. */
+        public synchronized void freeze() {
+            signal("-STOP");
+            frozen = true;
+        }
+
+        /** Resumes a frozen server (SIGCONT). */
+        public synchronized void thaw() {
+            signal("-CONT");
+            frozen = false;
+        }
+
+        /** Kills the process (SIGKILL: no shutdown save); what the last SAVE wrote stays on disk. */
+        public synchronized void kill() {
+            if (server == null) {
+                return;
+            }
+            signal("-KILL");
+            try {
+                server.stop();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            server = null;
+            frozen = false;
+        }
+
+        /** Stops the server for good (thawing it first: a stopped process would not see SIGTERM). */
+        public synchronized void stop() {
+            if (server == null) {
+                return;
+            }
+            if (frozen) {
+                thaw();
+            }
+            try {
+                server.stop();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            server = null;
+        }
+
+        /** Removes the data directory (and any snapshot in it); only once the server is stopped. */
+        synchronized void deleteData() throws IOException {
+            if (server != null) {
+                throw new IllegalStateException("stop the server first");
+            }
+            try (var files = Files.walk(dir)) {
+                for (Path file :
+                        files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+
+        private void signal(String signal) {
+            try {
+                new ProcessBuilder("kill", signal, Long.toString(pid))
+                        .inheritIO()
+                        .start()
+                        .waitFor();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
