@@ -264,10 +264,17 @@ public class NearCache {
             if (!closed.compareAndSet(false, true)) {
                 return false;
             }
-            for (RedisConnection c : new RedisConnection[] {subscriber, tracker}) {
-                if (c != null) {
-                    c.close().subscribe().with(ignored -> {}, ignored -> {});
-                }
+            if (subscriber != null) {
+                subscriber.close().subscribe().with(ignored -> {}, ignored -> {});
+            }
+            if (tracker != null) {
+                // Tracking off first: a connection that goes back to a pool must not keep redirecting.
+                RedisConnection t = tracker;
+                t.send(Request.cmd(Command.CLIENT).arg("TRACKING").arg("OFF"))
+                        .onItemOrFailure()
+                        .call(() -> t.close())
+                        .subscribe()
+                        .with(ignored -> {}, ignored -> {});
             }
             return true;
         }

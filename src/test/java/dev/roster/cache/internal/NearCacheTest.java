@@ -84,4 +84,29 @@ class NearCacheTest {
                 .pollInterval(Duration.ofMillis(5))
                 .until(() -> status(name).contains("fwd=miss"));
     }
+
+    /** Connections on the server with client-side tracking switched on. */
+    private long trackingClients() {
+        String list = redis.send(Request.cmd(Command.CLIENT).arg("LIST"))
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .toString();
+        return list.lines()
+                .filter(line -> line.matches(".*\\bflags=\\S*t\\S*\\b.*"))
+                .count();
+    }
+
+    @Test
+    void shouldLeaveOneTrackingConnectionAfterItsSubscriberBreaksRepeatedly() {
+        long before = trackingClients();
+        assertEquals(1, before, "one tracker while the near cache is on");
+        for (int i = 0; i < 3; i++) {
+            redis.send(Request.cmd(Command.CLIENT).arg("KILL").arg("TYPE").arg("pubsub"))
+                    .await()
+                    .atMost(Duration.ofSeconds(5));
+            Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> !near.active());
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(near::active);
+        }
+        assertEquals(before, trackingClients(), "the tracker of a broken pair is closed with it");
+    }
 }
