@@ -1,6 +1,6 @@
 package dev.roster.health;
 
-import dev.roster.config.MongoIndexes;
+import dev.roster.membership.repository.MongoIndexes;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

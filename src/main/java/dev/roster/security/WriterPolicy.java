@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * token with group {@code roster-writer}. It is the named HTTP security policy {@value #NAME}, which the
  * {@code %prod,secured} permissions in application.properties apply before any route runs, on the main
  * router (every POST, PUT, PATCH and DELETE, whatever its path) and on the management router (everything
- * under {@code /q/roster/}). Refusals become problem+json in {@link dev.roster.error.SecurityProblems}.
+ * under {@code /q/roster/}). Refusals become problem+json in {@link dev.roster.security.SecurityProblems}.
  */
 @ApplicationScoped
 public class WriterPolicy implements HttpSecurityPolicy {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class RedisOutageTest {
 
     private static final Duration RECOVERY = Duration.ofSeconds(15);
-    private static final String CIRCUIT = "dev.roster.cache.internal.RedisCircuit";
+    private static final String CIRCUIT = "dev.roster.cache.internal.redis.RedisCircuit";
 
     @Inject
     Redis redis;

@@ -2,6 +2,8 @@ package dev.roster.cache.internal;
 
 import dev.roster.cache.CachedResult;
 import dev.roster.cache.InvalidatesTags;
+import dev.roster.cache.internal.plan.CacheMisuseException;
+import dev.roster.cache.internal.plan.MethodPlans;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,7 +16,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Checks every use of the cache annotations when the application starts, so that misuse (a {@code Multi}
- * result, a parameter that cannot be a key, a tag naming no parameter, a TTL longer than a generation lives)
+ * result, a parameter that cannot be a key, a tag naming no parameter)
  * stops the start with a clear message instead of failing requests.
  */
 @ApplicationScoped
@@ -23,12 +25,10 @@ public class CacheUsageValidator {
     private static final Logger LOG = Logger.getLogger(CacheUsageValidator.class);
 
     private final MethodPlans plans;
-    private final ResultCache cache;
     private final BeanManager beans;
 
-    CacheUsageValidator(MethodPlans plans, ResultCache cache, BeanManager beans) {
+    CacheUsageValidator(MethodPlans plans, BeanManager beans) {
         this.plans = plans;
-        this.cache = cache;
         this.beans = beans;
     }
 
@@ -52,7 +52,7 @@ public class CacheUsageValidator {
             throw new CacheMisuseException(method, "interceptors never run on private or static methods");
         }
         if (caches) {
-            cache.settingsOf(plans.result(method));
+            plans.result(method);
         }
         if (invalidates) {
             plans.invalidation(method);

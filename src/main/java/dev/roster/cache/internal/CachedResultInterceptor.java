@@ -1,6 +1,9 @@
 package dev.roster.cache.internal;
 
 import dev.roster.cache.CachedResult;
+import dev.roster.cache.internal.plan.Lookup;
+import dev.roster.cache.internal.plan.MethodPlan;
+import dev.roster.cache.internal.plan.MethodPlans;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import jakarta.annotation.Priority;
@@ -29,25 +32,26 @@ public class CachedResultInterceptor {
 
     @AroundInvoke
     Object intercept(InvocationContext context) throws Exception {
-        MethodPlan plan = plans.result(context.getMethod());
-        if (plan.kind == MethodPlan.Kind.PLAIN_VALUE) {
-            return blocking(plan, context);
+        MethodPlans.Planned planned = plans.result(context.getMethod());
+        Lookup lookup = Lookup.of(planned.plan(), planned.settings(), context.getParameters());
+        if (planned.plan().kind == MethodPlan.Kind.PLAIN_VALUE) {
+            return blocking(lookup, context);
         }
-        return cache.get(plan, context.getParameters(), () -> proceed(context));
+        return cache.get(lookup, () -> proceed(context));
     }
 
     /**
      * Plain return types serve blocking callers on worker threads; they wait for Redis (bounded by its short
      * timeout) exactly as they would wait for any other blocking client. Never allowed on an event loop.
      */
-    private Object blocking(MethodPlan plan, InvocationContext context) {
+    private Object blocking(Lookup lookup, InvocationContext context) {
         if (Context.isOnEventLoopThread()) {
-            throw new IllegalStateException(plan.settingsKey + " returns a plain value and may only be called from a"
-                    + " worker thread; return Uni<T> to call it from the event loop");
+            throw new IllegalStateException(
+                    lookup.plan().settingsKey + " returns a plain value and may only be called from a"
+                            + " worker thread; return Uni<T> to call it from the event loop");
         }
         Uni<Object> result = cache.get(
-                plan,
-                context.getParameters(),
+                lookup,
                 () -> Uni.createFrom()
                         .item(() -> proceedBlocking(context))
                         .runSubscriptionOn(blockingLoads.executor()));

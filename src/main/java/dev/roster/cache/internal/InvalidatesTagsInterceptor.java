@@ -2,6 +2,8 @@ package dev.roster.cache.internal;
 
 import dev.roster.cache.InvalidatesTags;
 import dev.roster.cache.TagInvalidator;
+import dev.roster.cache.internal.plan.MethodPlan;
+import dev.roster.cache.internal.plan.MethodPlans;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.Priority;
 import jakarta.interceptor.AroundInvoke;
@@ -21,7 +23,7 @@ public class InvalidatesTagsInterceptor {
     private final TagInvalidator invalidator;
     private final MethodPlans plans;
 
-    InvalidatesTagsInterceptor(GenerationStore invalidator, MethodPlans plans) {
+    InvalidatesTagsInterceptor(Evictions invalidator, MethodPlans plans) {
         this.invalidator = invalidator;
         this.plans = plans;
     }

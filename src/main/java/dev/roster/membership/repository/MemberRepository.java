@@ -19,8 +19,8 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import com.mongodb.client.result.DeleteResult;
-import dev.roster.membership.service.Member;
-import dev.roster.membership.service.TeamSize;
+import dev.roster.membership.Member;
+import dev.roster.membership.TeamSize;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
@@ -54,7 +54,8 @@ public class MemberRepository {
     private final ReactiveMongoCollection<Document> members;
 
     public MemberRepository(
-            ReactiveMongoClient client, @ConfigProperty(name = "roster.mongodb.database") String database) {
+            ReactiveMongoClient client,
+            @ConfigProperty(name = "quarkus.mongodb.database", defaultValue = "roster") String database) {
         this.members = client.getDatabase(database).getCollection("members");
     }
 

@@ -1,9 +1,10 @@
 package dev.roster.membership.rest;
 
-import dev.roster.error.RouteAnswers;
+import dev.roster.membership.config.BulkConfig;
+import dev.roster.membership.config.WriteConfig;
 import dev.roster.membership.service.BulkImport;
 import dev.roster.membership.service.BulkLine;
-import io.quarkus.runtime.configuration.MemorySize;
+import dev.roster.web.RouteAnswers;
 import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.http.HttpHeaders;
@@ -14,7 +15,6 @@ import io.vertx.mutiny.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Objects;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,16 +42,12 @@ public class BulkRoute {
     private final int maxLineBytes;
 
     public BulkRoute(
-            BulkImport importer,
-            BulkLineParser parser,
-            RouteAnswers answers,
-            @ConfigProperty(name = "roster.bulk.max-body-size") MemorySize maxBody,
-            @ConfigProperty(name = "roster.member.max-body-size") MemorySize maxLine) {
+            BulkImport importer, BulkLineParser parser, RouteAnswers answers, BulkConfig bulk, WriteConfig writes) {
         this.importer = importer;
         this.parser = parser;
         this.answers = answers;
-        this.maxBodyBytes = maxBody.asLongValue();
-        this.maxLineBytes = (int) maxLine.asLongValue();
+        this.maxBodyBytes = bulk.maxBodySize().asLongValue();
+        this.maxLineBytes = (int) writes.maxBodySize().asLongValue();
     }
 
     void register(@Observes Router router) {

@@ -2,7 +2,7 @@ package dev.roster.membership.rest;
 
 import dev.roster.error.Problem;
 import dev.roster.error.ValidationException;
-import dev.roster.membership.service.Member;
+import dev.roster.membership.Member;
 import dev.roster.membership.service.MemberCommands;
 import dev.roster.membership.service.MemberJson;
 import dev.roster.membership.service.MemberQueries;

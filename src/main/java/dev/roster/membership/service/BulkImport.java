@@ -2,6 +2,8 @@ package dev.roster.membership.service;
 
 import dev.roster.cache.Tag;
 import dev.roster.cache.TagInvalidator;
+import dev.roster.membership.Member;
+import dev.roster.membership.config.BulkConfig;
 import dev.roster.membership.repository.MemberRepository;
 import dev.roster.membership.repository.UpsertOutcome;
 import io.smallrye.mutiny.Multi;
@@ -15,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Applies a stream of bulk lines in batches: one unordered bulk write per batch, then the eviction of
@@ -32,15 +33,11 @@ public class BulkImport {
     private final int batchSize;
     private final int maxReportedErrors;
 
-    public BulkImport(
-            MemberRepository repository,
-            TagInvalidator invalidator,
-            @ConfigProperty(name = "roster.bulk.batch-size") int batchSize,
-            @ConfigProperty(name = "roster.bulk.max-reported-errors") int maxReportedErrors) {
+    public BulkImport(MemberRepository repository, TagInvalidator invalidator, BulkConfig config) {
         this.repository = repository;
         this.invalidator = invalidator;
-        this.batchSize = batchSize;
-        this.maxReportedErrors = maxReportedErrors;
+        this.batchSize = config.batchSize();
+        this.maxReportedErrors = config.maxReportedErrors();
     }
 
     public Uni<BulkReport> apply(Multi<BulkLine> lines) {

@@ -8,6 +8,8 @@ import dev.roster.cache.TagInvalidator;
 import dev.roster.cache.WriteScope;
 import dev.roster.error.RosterException;
 import dev.roster.error.StoreUnreachableException;
+import dev.roster.membership.Member;
+import dev.roster.membership.config.TeamDeleteConfig;
 import dev.roster.membership.repository.DuplicateNameException;
 import dev.roster.membership.repository.MemberRepository;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -18,7 +20,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Every write of the API. Each declares the tags it may change before sending the command that may change
@@ -38,14 +39,11 @@ public class MemberCommands {
     private final int teamDeleteBatch;
 
     public MemberCommands(
-            MemberRepository repository,
-            MemberJson json,
-            TagInvalidator invalidator,
-            @ConfigProperty(name = "roster.team-delete.batch-size") int teamDeleteBatch) {
+            MemberRepository repository, MemberJson json, TagInvalidator invalidator, TeamDeleteConfig teamDelete) {
         this.repository = repository;
         this.json = json;
         this.invalidator = invalidator;
-        this.teamDeleteBatch = teamDeleteBatch;
+        this.teamDeleteBatch = teamDelete.batchSize();
     }
 
     @InvalidatesTags({"member:{name}", "team:{team}", "teams"})

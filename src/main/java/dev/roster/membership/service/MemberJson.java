@@ -3,6 +3,8 @@ package dev.roster.membership.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roster.cache.CachedBody;
+import dev.roster.membership.Member;
+import dev.roster.membership.TeamSize;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,13 +2,15 @@ package dev.roster.membership.service;
 
 import dev.roster.cache.CachedBody;
 import dev.roster.cache.CachedResult;
+import dev.roster.membership.Member;
+import dev.roster.membership.TeamSize;
+import dev.roster.membership.config.ListingConfig;
 import dev.roster.membership.repository.MemberRepository;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Every read of the API, each one a cached result kept as response bytes. Listings, pages and counts of a
@@ -24,15 +26,11 @@ public class MemberQueries {
     private final int wholeListingLimit;
     private final int membersPerBuffer;
 
-    public MemberQueries(
-            MemberRepository repository,
-            MemberJson json,
-            @ConfigProperty(name = "roster.listing.whole-limit") int wholeListingLimit,
-            @ConfigProperty(name = "roster.listing.members-per-buffer") int membersPerBuffer) {
+    public MemberQueries(MemberRepository repository, MemberJson json, ListingConfig listing) {
         this.repository = repository;
         this.json = json;
-        this.wholeListingLimit = wholeListingLimit;
-        this.membersPerBuffer = membersPerBuffer;
+        this.wholeListingLimit = listing.wholeLimit();
+        this.membersPerBuffer = listing.membersPerBuffer();
     }
 
     @CachedResult(cache = "member", tags = "member:{name}", shape = Member.class)

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.roster.cache.internal.plan.MethodPlan;
+import dev.roster.cache.internal.plan.MethodPlans;
+import dev.roster.cache.internal.redis.RedisKeys;
 import dev.roster.support.Unique;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -47,7 +50,7 @@ class ResultCacheTest {
     private String entryKey(String method, Object... args) throws NoSuchMethodException {
         for (var m : CacheProbe.class.getDeclaredMethods()) {
             if (m.getName().equals(method)) {
-                MethodPlan plan = plans.result(m);
+                MethodPlan plan = plans.result(m).plan();
                 return keys.entry(plan.cache, plan.entryId(args));
             }
         }

@@ -2,6 +2,8 @@ package dev.roster.cache.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.roster.cache.internal.plan.MethodPlans;
+import dev.roster.cache.internal.redis.RedisKeys;
 import dev.roster.support.Unique;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,7 +41,7 @@ class SingleFlightTest {
     private String entryId(String method, Object... args) {
         for (var m : CacheProbe.class.getDeclaredMethods()) {
             if (m.getName().equals(method)) {
-                return plans.result(m).entryId(args);
+                return plans.result(m).plan().entryId(args);
             }
         }
         throw new IllegalArgumentException(method);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.roster.error.RosterException;
+import dev.roster.membership.Member;
 import dev.roster.support.Api;
 import dev.roster.support.Unique;
 import io.quarkus.test.junit.QuarkusTest;

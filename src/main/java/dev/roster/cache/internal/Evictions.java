@@ -1,0 +1,155 @@
+package dev.roster.cache.internal;
+
+import dev.roster.cache.Tag;
+import dev.roster.cache.TagInvalidator;
+import dev.roster.cache.WriteScope;
+import dev.roster.cache.internal.entry.EntryStore;
+import dev.roster.cache.internal.entry.Stamp;
+import dev.roster.cache.internal.metrics.CacheMetrics;
+import dev.roster.cache.internal.near.NearCache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * Eviction by tag generations, in O(1) per changed tag, without scanning or flushing keys, and the one owner of
+ * what the cache owes the store after an outage.
+ *
+ * <p>A write bumps the generation of each tag it changed; entries stamped with an older generation are never
+ * served again and simply expire. Generations and the epoch start at random values and a missing key matches
+ * no entry (see {@link Stamp}), so the store may drop any of these keys at any time: that costs misses, never
+ * a stale read.
+ *
+ * <p>When a bump cannot reach the store, or the store was unavailable, the epoch is owed: it is replaced (which
+ * invalidates every entry of every instance) as soon as the store answers again, retried in the background,
+ * and this instance does not read from the store before that.
+ */
+@ApplicationScoped
+public class Evictions implements TagInvalidator {
+
+    private static final Logger LOG = Logger.getLogger(Evictions.class);
+
+    /** How often an owed epoch is retried while the store does not answer. */
+    private static final Duration SETTLE_RETRY = Duration.ofMillis(200);
+
+    private final EntryStore store;
+    private final NearCache near;
+    private final CacheMetrics metrics;
+    private final AtomicBoolean epochOwed = new AtomicBoolean();
+    private final AtomicBoolean settling = new AtomicBoolean();
+    private final AtomicBoolean retrying = new AtomicBoolean();
+    private final AtomicLong localWrites = new AtomicLong();
+
+    public Evictions(EntryStore store, CacheMetrics metrics, NearCache near) {
+        this.store = store;
+        this.near = near;
+        this.metrics = metrics;
+        store.onOutage(this::owe);
+    }
+
+    @Override
+    public Uni<Void> invalidate(Collection<Tag> tags) {
+        if (tags.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        localWrites.incrementAndGet();
+        metrics.evictions(tags.size());
+        near.forget(tags);
+        if (!store.available()) {
+            owe("Redis unavailable");
+            return Uni.createFrom().voidItem();
+        }
+        // Forgotten again once the store has applied the bumps: a near-cache read that fetched a generation
+        // after the first forget but before the bump landed may have kept the old value, and the invalidation
+        // push can arrive after this answer.
+        return store.bump(tags)
+                .onFailure()
+                .recoverWithItem(e -> {
+                    owe(e.getClass().getSimpleName());
+                    return null;
+                })
+                .invoke(() -> near.forget(tags));
+    }
+
+    @Override
+    public <T> Uni<T> write(Function<WriteScope, Uni<T>> write) {
+        return EvictingWrite.run(this, write);
+    }
+
+    /**
+     * Counts this process's evictions; an in-process computation started before a write must not be joined by
+     * a caller that arrived after it (used where no stamp can tell).
+     */
+    long localWrites() {
+        return localWrites.get();
+    }
+
+    /**
+     * Settles an owed epoch before this instance reads from the store. Emits false when reads must not use it
+     * yet (the epoch could not be replaced, or another request is replacing it right now).
+     */
+    Uni<Boolean> readyForReads() {
+        if (!epochOwed.get()) {
+            return Uni.createFrom().item(true);
+        }
+        return settle();
+    }
+
+    private Uni<Boolean> settle() {
+        if (!settling.compareAndSet(false, true)) {
+            return Uni.createFrom().item(false);
+        }
+        return store.replaceEpoch()
+                .map(ignored -> {
+                    epochOwed.set(false);
+                    near.clear();
+                    metrics.epochBumps();
+                    LOG.infof("Replaced the cache epoch: entries stored before Redis became unavailable are ignored");
+                    return true;
+                })
+                .onFailure()
+                .recoverWithItem(false)
+                .eventually(() -> settling.set(false));
+    }
+
+    /**
+     * Something may have been missed while Redis was unavailable (a bump that failed, an outage, a Redis that
+     * lost data): replace the epoch before reading again, and as soon as Redis answers, so that the other
+     * instances stop serving entries from before it too.
+     */
+    void owe(String why) {
+        near.clear();
+        if (epochOwed.compareAndSet(false, true)) {
+            LOG.warnf("Cache evictions may have been lost (%s): the epoch will be replaced when Redis answers", why);
+        }
+        settleSoon();
+    }
+
+    private void settleSoon() {
+        if (!retrying.compareAndSet(false, true)) {
+            return;
+        }
+        Uni.createFrom()
+                .voidItem()
+                .onItem()
+                .delayIt()
+                .by(SETTLE_RETRY)
+                .chain(() -> epochOwed.get() && store.available()
+                        ? settle()
+                        : Uni.createFrom().item(false))
+                .onFailure()
+                .recoverWithItem(false)
+                .subscribe()
+                .with(ignored -> {
+                    retrying.set(false);
+                    if (epochOwed.get()) {
+                        settleSoon();
+                    }
+                });
+    }
+}

@@ -1,0 +1,105 @@
+package dev.roster.cache.internal.entry;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The head of a cache entry, as stored in its Redis value: the stamp it is valid for, timing, the entity tag
+ * and either the whole body (inline) or the number of chunks stored under the entry's load id.
+ *
+ * <p>Binary layout, all big-endian: magic {@code RC}, format byte, flags, epoch, tag count, generations,
+ * created-at millis, TTL millis, load micros, entity tag, load id, chunk count, total length, inline length,
+ * inline bytes.
+ */
+public record Entry(
+        Stamp stamp,
+        boolean present,
+        boolean empty,
+        long createdAtMillis,
+        long ttlMillis,
+        long loadMicros,
+        String etag,
+        String loadId,
+        int chunkCount,
+        long totalLength,
+        byte[] inline) {
+
+    private static final int MAGIC = ('R' << 8) | 'C';
+    private static final int FORMAT = 1;
+    private static final int PRESENT = 1;
+    private static final int EMPTY = 2;
+
+    public long remainingMillis(long now) {
+        return createdAtMillis + ttlMillis - now;
+    }
+
+    public byte[] encode() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + (inline == null ? 0 : inline.length));
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeShort(MAGIC);
+            out.writeByte(FORMAT);
+            out.writeByte((present ? PRESENT : 0) | (empty ? EMPTY : 0));
+            out.writeLong(stamp.epoch());
+            out.writeInt(stamp.generations().length);
+            for (long g : stamp.generations()) {
+                out.writeLong(g);
+            }
+            out.writeLong(createdAtMillis);
+            out.writeLong(ttlMillis);
+            out.writeLong(loadMicros);
+            out.writeUTF(etag == null ? "" : etag);
+            out.writeUTF(loadId);
+            out.writeInt(chunkCount);
+            out.writeLong(totalLength);
+            byte[] body = inline == null ? new byte[0] : inline;
+            out.writeInt(body.length);
+            out.write(body);
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Decodes an entry, or returns null for bytes of another format (they are then treated as a miss). */
+    public static Entry decode(byte[] value) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+            if (in.readUnsignedShort() != MAGIC || in.readUnsignedByte() != FORMAT) {
+                return null;
+            }
+            int flags = in.readUnsignedByte();
+            long epoch = in.readLong();
+            long[] generations = new long[in.readInt()];
+            for (int i = 0; i < generations.length; i++) {
+                generations[i] = in.readLong();
+            }
+            long created = in.readLong();
+            long ttl = in.readLong();
+            long loadMicros = in.readLong();
+            String etag = in.readUTF();
+            String loadId = in.readUTF();
+            int chunks = in.readInt();
+            long total = in.readLong();
+            byte[] inline = new byte[in.readInt()];
+            in.readFully(inline);
+            return new Entry(
+                    new Stamp(epoch, generations),
+                    (flags & PRESENT) != 0,
+                    (flags & EMPTY) != 0,
+                    created,
+                    ttl,
+                    loadMicros,
+                    etag.isEmpty() ? null : etag,
+                    loadId,
+                    chunks,
+                    total,
+                    inline);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.roster.cache.internal.entry;
+
+import dev.roster.cache.Tag;
+import dev.roster.cache.internal.plan.Lookup;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
+import java.util.Collection;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The one seam between the caching rules and the server that holds entries, stamps and leases. The rules
+ * (stamps must match, leases, stale, refresh, eviction) live above it and never see a command, a key or a
+ * reply; the Redis implementation owns all three. Every method that talks to the server fails on its errors
+ * unless it says otherwise; callers treat a failure as a miss.
+ */
+public interface EntryStore {
+
+    /** Whether the server may be used now (false while its circuit is open). */
+    boolean available();
+
+    /** The circuit's state: CLOSED, OPEN or PROBING. */
+    String circuit();
+
+    /** Whether the circuit is closed: the last calls were answered (a failure now is likely transient). */
+    default boolean circuitClosed() {
+        return "CLOSED".equals(circuit());
+    }
+
+    /** Called with a reason whenever evictions may have been lost (the server became unavailable). */
+    void onOutage(Consumer<String> listener);
+
+    /**
+     * The entry (null unless it is valid for the current stamp), the current stamp and, when asked, the
+     * lease, in one round trip. The lease is taken or checked before the entry is read: a holder stores its
+     * entry before it releases the lease, so an entry read after a free lease is already there.
+     */
+    Uni<Found> lookup(Lookup l, LeaseRequest lease);
+
+    /**
+     * Creates the keys {@code stamp} found absent (at fresh values, living {@code keepMillis}) and emits the
+     * stamp as the server holds it then.
+     */
+    Uni<Stamp> complete(Lookup l, Stamp stamp, long keepMillis);
+
+    /**
+     * Stores a whole body under the draft's stamp, keeps the stamp's generations alive as long as the entry,
+     * then releases the lease {@code token} (if not null), in as few round trips as the body allows. Emits
+     * whether the entry was stored; never fails (the lease is released either way).
+     */
+    Uni<Boolean> store(Lookup l, EntryDraft draft, byte[] body, String token);
+
+    /**
+     * Tees a streamed body into the store while it flows to the client, its head written last; the lease
+     * {@code token} is released and {@code done} told whether it was stored when the stream ends, however it
+     * ends (a stream that fails or is cancelled is never stored).
+     */
+    Multi<Buffer> storeStream(Lookup l, EntryDraft draft, Multi<Buffer> body, String token, Consumer<Boolean> done);
+
+    /**
+     * The body of an entry, as stored: inline, or read in windows as the client consumes it. An entry whose
+     * parts are gone is deleted (if it is still that entry) before the stream fails.
+     */
+    Uni<Multi<Buffer>> body(Lookup l, Entry entry);
+
+    /** Takes the key's lease for background work: emits the owner token, or null when someone holds it. */
+    Uni<String> acquire(Lookup l);
+
+    /** Releases the lease if {@code token} still owns it; never fails; nothing to do for a null token. */
+    Uni<Void> release(Lookup l, String token);
+
+    /** Increments the generations of these tags that exist (a missing one already matches no entry). */
+    Uni<Void> bump(Collection<Tag> tags);
+
+    /** Replaces the global epoch with a fresh value: every stored entry stops matching. */
+    Uni<Void> replaceEpoch();
+
+    /** Deletes the entry of {@code l}; emits whether there was one. */
+    Uni<Boolean> delete(Lookup l);
+
+    /** What the store holds for {@code l}, for the management interface's explain route. */
+    Uni<Map<String, Object>> inspect(Lookup l);
+}

@@ -1,0 +1,183 @@
+package dev.roster.cache.internal.redis;
+
+import dev.roster.cache.RosterCacheConfig;
+import dev.roster.cache.Tag;
+import dev.roster.cache.internal.entry.Entry;
+import dev.roster.cache.internal.entry.EntryDraft;
+import dev.roster.cache.internal.plan.Lookup;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Entry bodies in Redis: inline in the head when they fit one value, else chunks under a load id with the
+ * head written last (an entry is whole or absent), read back one {@code MGET} window at a time as the client
+ * consumes them (memory: one window).
+ */
+@ApplicationScoped
+public class RedisBodies {
+
+    /** Lengthens a generation's life to at least ARGV[1] ms (never shortens it, never creates it). */
+    static final String EXTEND_SCRIPT = "local t = redis.call('PTTL', KEYS[1]) "
+            + "if t >= 0 and t < tonumber(ARGV[1]) then return redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 0";
+
+    static final String DROP_IF_SAME_SCRIPT =
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+    private final RedisStore redis;
+    private final RedisKeys keys;
+    private final RosterCacheConfig config;
+
+    RedisBodies(RedisStore redis, RedisKeys keys, RosterCacheConfig config) {
+        this.redis = redis;
+        this.keys = keys;
+        this.config = config;
+    }
+
+    /** Requests that keep each generation alive at least {@code keepMillis}, as long as a new entry. */
+    List<Request> refreshRequests(List<Tag> tags, long keepMillis) {
+        List<Request> requests = new ArrayList<>(tags.size());
+        for (Tag tag : tags) {
+            requests.add(Request.cmd(Command.EVAL)
+                    .arg(EXTEND_SCRIPT)
+                    .arg(1)
+                    .arg(keys.generation(tag))
+                    .arg(keepMillis));
+        }
+        return requests;
+    }
+
+    /** Chunks first (if the body is too big for one value), then the head with {@code after} in one pipeline. */
+    Uni<Boolean> storeWhole(Lookup l, EntryDraft draft, byte[] bytes, List<Request> after) {
+        String loadId = newLoadId();
+        boolean inline = bytes.length <= config.maxValueBytes();
+        List<Request> chunkWrites = new ArrayList<>();
+        int chunkCount = 0;
+        if (!inline) {
+            for (int from = 0; from < bytes.length; from += config.maxValueBytes()) {
+                byte[] slice = Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + config.maxValueBytes()));
+                chunkWrites.add(set(keys.chunk(l.id(), loadId, chunkCount++), slice, 2 * draft.keepMillis()));
+            }
+        }
+        Entry head = draft.head(loadId, chunkCount, bytes.length, inline ? bytes : null, draft.loadMicros());
+        List<Request> headWrite = new ArrayList<>();
+        headWrite.add(set(keys.entry(l.cache(), l.id()), head.encode(), draft.keepMillis()));
+        headWrite.addAll(after);
+        Uni<?> chunks = chunkWrites.isEmpty() ? Uni.createFrom().voidItem() : redis.batchForChunks(chunkWrites);
+        return chunks.chain(() -> redis.batch(headWrite))
+                .replaceWith(true)
+                .onFailure()
+                .recoverWithItem(false);
+    }
+
+    /** Tees a stream into chunks as it flows; {@code done} learns, however the stream ends, if it was stored. */
+    Multi<Buffer> storeStream(Lookup l, EntryDraft draft, Multi<Buffer> body, Consumer<Boolean> done) {
+        String loadId = newLoadId();
+        long[] total = {0};
+        ChunkSink sink = new ChunkSink(
+                redis,
+                new ChunkSink.StoreTarget(
+                        config.chunkBytes(),
+                        config.maxValueBytes(),
+                        2 * draft.keepMillis(),
+                        refreshRequests(l.tags(), draft.keepMillis())),
+                i -> keys.chunk(l.id(), loadId, i));
+        return body.onItem()
+                .call(buffer -> {
+                    total[0] += buffer.length();
+                    return sink.accept(buffer);
+                })
+                .onCompletion()
+                .call(() -> sink.finish(count -> {
+                    long loadMicros = (System.currentTimeMillis() - draft.createdAtMillis()) * 1000;
+                    Entry head = draft.head(loadId, count, total[0], null, loadMicros);
+                    return set(keys.entry(l.cache(), l.id()), head.encode(), draft.keepMillis());
+                }))
+                .onTermination()
+                .invoke((failure, cancelled) -> done.accept(failure == null && !cancelled && sink.stored()));
+    }
+
+    /**
+     * The chunks of an entry, fetched one window of {@code MGET} at a time as the client reads (memory: one
+     * window). The first window is fetched before this emits, so a broken entry fails early.
+     */
+    Uni<Multi<Buffer>> body(Lookup l, Entry entry) {
+        if (entry.chunkCount() == 0) {
+            return Uni.createFrom()
+                    .item(
+                            entry.present()
+                                    ? Multi.createFrom().item(Buffer.buffer(entry.inline()))
+                                    : Multi.createFrom().empty());
+        }
+        int window = config.chunkWindow();
+        int windows = (entry.chunkCount() + window - 1) / window;
+        return fetchWindow(l, entry, 0).map(first -> {
+            Multi<Buffer> rest = Multi.createFrom()
+                    .range(1, windows)
+                    .onItem()
+                    .transformToUniAndConcatenate(w -> fetchWindow(l, entry, w))
+                    .onItem()
+                    .transformToIterable(list -> list);
+            return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(first), rest);
+        });
+    }
+
+    private Uni<List<Buffer>> fetchWindow(Lookup l, Entry entry, int index) {
+        int window = config.chunkWindow();
+        int from = index * window;
+        int to = Math.min(entry.chunkCount(), from + window);
+        Request mget = Request.cmd(Command.MGET);
+        for (int i = from; i < to; i++) {
+            mget.arg(keys.chunk(l.id(), entry.loadId(), i));
+        }
+        return redis.batchForChunks(List.of(mget)).chain(responses -> {
+            List<Buffer> chunks = new ArrayList<>(to - from);
+            for (Response r : responses.get(0)) {
+                if (r == null) {
+                    return dropHead(l, entry).chain(() -> Uni.createFrom().failure(new MissingChunkException(l)));
+                }
+                chunks.add(r.toBuffer());
+            }
+            return Uni.createFrom().item(chunks);
+        });
+    }
+
+    /**
+     * Deletes the head of an entry whose chunk is gone (if it is still this entry), in whichever window the gap
+     * was found: otherwise every later hit would be cut short at the same place until the head expires.
+     */
+    private Uni<Void> dropHead(Lookup l, Entry entry) {
+        return redis.send(Request.cmd(Command.EVAL)
+                        .arg(DROP_IF_SAME_SCRIPT)
+                        .arg(1)
+                        .arg(keys.entry(l.cache(), l.id()))
+                        .arg(entry.encode()))
+                .replaceWithVoid()
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    private static Request set(String key, byte[] value, long ttlMillis) {
+        return Request.cmd(Command.SET).arg(key).arg(value).arg("PX").arg(ttlMillis);
+    }
+
+    private static String newLoadId() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    /** A chunk of a stored entry is gone (evicted or expired before its head). */
+    public static final class MissingChunkException extends IllegalStateException {
+        MissingChunkException(Lookup l) {
+            super("a chunk of cache entry " + l.trace() + " is gone");
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package dev.roster.cache.internal.redis;
+
+import dev.roster.cache.Tag;
+import dev.roster.cache.internal.entry.Entry;
+import dev.roster.cache.internal.entry.EntryDraft;
+import dev.roster.cache.internal.entry.EntryStore;
+import dev.roster.cache.internal.entry.Found;
+import dev.roster.cache.internal.entry.LeaseRequest;
+import dev.roster.cache.internal.entry.Stamp;
+import dev.roster.cache.internal.plan.Lookup;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The Redis {@link EntryStore}: every key, command and reply offset of the cache's entries, stamps and leases
+ * (bodies and chunks in {@link RedisBodies}). A stamp is the epoch's and each tag's generation as {@code GET}
+ * returns them, a missing key read as {@link Stamp#ABSENT}.
+ */
+@ApplicationScoped
+public class RedisEntryStore implements EntryStore {
+
+    /** A tag's generation is incremented only if it exists: a missing generation already matches no entry. */
+    static final String BUMP_SCRIPT =
+            "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end return 0";
+
+    private final RedisStore redis;
+    private final RedisKeys keys;
+    private final Leases leases;
+    private final RedisBodies bodies;
+
+    RedisEntryStore(RedisStore redis, RedisKeys keys, Leases leases, RedisBodies bodies) {
+        this.redis = redis;
+        this.keys = keys;
+        this.leases = leases;
+        this.bodies = bodies;
+    }
+
+    @Override
+    public boolean available() {
+        return redis.available();
+    }
+
+    @Override
+    public String circuit() {
+        return redis.circuitState().name();
+    }
+
+    @Override
+    public void onOutage(Consumer<String> listener) {
+        redis.onOutage(listener);
+    }
+
+    @Override
+    public Uni<Found> lookup(Lookup l, LeaseRequest lease) {
+        List<Request> requests = new ArrayList<>(l.tags().size() + 3);
+        switch (lease.kind()) {
+            case TAKE -> requests.add(leases.take(l.id(), lease.token()));
+            case CHECK -> requests.add(leases.exists(l.id()));
+            case NONE -> {}
+        }
+        int first = requests.size();
+        requests.add(Request.cmd(Command.GET).arg(keys.entry(l.cache(), l.id())));
+        requests.addAll(stampRequests(l.tags()));
+        return redis.batch(requests).map(responses -> {
+            Stamp current = stampOf(responses, first + 1, l.tags().size());
+            Response head = responses.get(first);
+            Entry entry = head == null ? null : Entry.decode(head.toBytes());
+            Response leaseReply = first == 0 ? null : responses.get(0);
+            return new Found(
+                    current,
+                    entry != null && entry.stamp().matches(current) ? entry : null,
+                    lease.kind() == LeaseRequest.Kind.TAKE && leaseReply != null,
+                    lease.kind() == LeaseRequest.Kind.CHECK && leaseReply != null && leaseReply.toLong() > 0);
+        });
+    }
+
+    @Override
+    public Uni<Stamp> complete(Lookup l, Stamp stamp, long keepMillis) {
+        if (stamp.complete()) {
+            return Uni.createFrom().item(stamp);
+        }
+        List<Request> requests = new ArrayList<>();
+        List<Integer> created = new ArrayList<>();
+        if (stamp.epoch() == Stamp.ABSENT) {
+            requests.add(Request.cmd(Command.SET)
+                    .arg(keys.epoch())
+                    .arg(Stamp.fresh())
+                    .arg("NX"));
+            requests.add(Request.cmd(Command.GET).arg(keys.epoch()));
+            created.add(-1);
+        }
+        for (int i = 0; i < l.tags().size(); i++) {
+            if (stamp.generations()[i] == Stamp.ABSENT) {
+                String key = keys.generation(l.tags().get(i));
+                requests.add(Request.cmd(Command.SET)
+                        .arg(key)
+                        .arg(Stamp.fresh())
+                        .arg("NX")
+                        .arg("PX")
+                        .arg(keepMillis));
+                requests.add(Request.cmd(Command.GET).arg(key));
+                created.add(i);
+            }
+        }
+        return redis.batch(requests).map(responses -> {
+            long epoch = stamp.epoch();
+            long[] generations = stamp.generations().clone();
+            for (int k = 0; k < created.size(); k++) {
+                long value = asLong(responses.get(2 * k + 1));
+                if (value == Stamp.ABSENT) {
+                    throw new IllegalStateException("a generation vanished as it was created");
+                }
+                if (created.get(k) < 0) {
+                    epoch = value;
+                } else {
+                    generations[created.get(k)] = value;
+                }
+            }
+            return new Stamp(epoch, generations);
+        });
+    }
+
+    @Override
+    public Uni<Boolean> store(Lookup l, EntryDraft draft, byte[] body, String token) {
+        List<Request> after = new ArrayList<>(bodies.refreshRequests(l.tags(), draft.keepMillis()));
+        if (token != null) {
+            after.add(leases.releaseRequest(l.id(), token));
+        }
+        return bodies.storeWhole(l, draft, body, after).call(stored -> stored ? none() : release(l, token));
+    }
+
+    @Override
+    public Multi<Buffer> storeStream(
+            Lookup l, EntryDraft draft, Multi<Buffer> body, String token, Consumer<Boolean> done) {
+        return bodies.storeStream(l, draft, body, stored -> {
+            release(l, token).subscribe().with(ignored -> {});
+            done.accept(stored);
+        });
+    }
+
+    @Override
+    public Uni<Multi<Buffer>> body(Lookup l, Entry entry) {
+        return bodies.body(l, entry);
+    }
+
+    @Override
+    public Uni<String> acquire(Lookup l) {
+        String token = Leases.newToken();
+        return redis.send(leases.take(l.id(), token)).map(r -> r == null ? null : token);
+    }
+
+    @Override
+    public Uni<Void> release(Lookup l, String token) {
+        if (token == null) {
+            return none();
+        }
+        return redis.send(leases.releaseRequest(l.id(), token))
+                .replaceWithVoid()
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    @Override
+    public Uni<Void> bump(Collection<Tag> tags) {
+        List<Request> bumps = new ArrayList<>();
+        for (Tag tag : new LinkedHashSet<>(tags)) {
+            bumps.add(Request.cmd(Command.EVAL).arg(BUMP_SCRIPT).arg(1).arg(keys.generation(tag)));
+        }
+        return redis.batch(bumps).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Void> replaceEpoch() {
+        return redis.send(Request.cmd(Command.SET).arg(keys.epoch()).arg(Stamp.fresh()))
+                .replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Boolean> delete(Lookup l) {
+        return redis.send(Request.cmd(Command.DEL).arg(keys.entry(l.cache(), l.id())))
+                .map(r -> r.toLong() > 0);
+    }
+
+    @Override
+    public Uni<Map<String, Object>> inspect(Lookup l) {
+        String key = keys.entry(l.cache(), l.id());
+        List<Request> requests = new ArrayList<>();
+        requests.add(Request.cmd(Command.GET).arg(key));
+        requests.add(Request.cmd(Command.PTTL).arg(key));
+        requests.add(leases.exists(l.id()));
+        requests.addAll(stampRequests(l.tags()));
+        return redis.batch(requests).map(responses -> {
+            Stamp current = stampOf(responses, 3, l.tags().size());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("key", key);
+            out.put("epoch", current.epoch());
+            List<Map<String, Object>> tagStates = new ArrayList<>();
+            for (int i = 0; i < l.tags().size(); i++) {
+                tagStates.add(Map.of("tag", l.tags().get(i).toString(), "generation", current.generations()[i]));
+            }
+            out.put("tags", tagStates);
+            out.put("leaseHeld", responses.get(2).toLong() > 0);
+            out.put("entry", describe(responses.get(0), responses.get(1), current));
+            return out;
+        });
+    }
+
+    private static Map<String, Object> describe(Response head, Response pttl, Stamp current) {
+        Entry entry = head == null ? null : Entry.decode(head.toBytes());
+        if (entry == null) {
+            return null;
+        }
+        long now = System.currentTimeMillis();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("valid", entry.stamp().matches(current));
+        out.put("fresh", entry.remainingMillis(now) > 0);
+        out.put("ttlSeconds", Math.max(0, entry.remainingMillis(now) / 1000));
+        out.put("redisTtlSeconds", pttl.toLong() / 1000);
+        out.put("loadedAt", Instant.ofEpochMilli(entry.createdAtMillis()).toString());
+        out.put("loadMillis", entry.loadMicros() / 1000.0);
+        out.put("present", entry.present());
+        out.put("empty", entry.empty());
+        out.put("bytes", entry.totalLength());
+        out.put("chunks", entry.chunkCount());
+        out.put("etag", entry.etag());
+        out.put("storedStamp", entry.stamp().toString());
+        return out;
+    }
+
+    /** GET requests for the epoch and each tag's generation, in this order. */
+    private List<Request> stampRequests(List<Tag> tags) {
+        List<Request> requests = new ArrayList<>(tags.size() + 1);
+        requests.add(Request.cmd(Command.GET).arg(keys.epoch()));
+        for (Tag tag : tags) {
+            requests.add(Request.cmd(Command.GET).arg(keys.generation(tag)));
+        }
+        return requests;
+    }
+
+    private static Stamp stampOf(List<Response> responses, int offset, int tagCount) {
+        long epoch = asLong(responses.get(offset));
+        long[] generations = new long[tagCount];
+        for (int i = 0; i < tagCount; i++) {
+            generations[i] = asLong(responses.get(offset + 1 + i));
+        }
+        return new Stamp(epoch, generations);
+    }
+
+    private static long asLong(Response r) {
+        return r == null ? Stamp.ABSENT : Long.parseLong(r.toString());
+    }
+
+    private static Uni<Void> none() {
+        return Uni.createFrom().voidItem();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.roster.cache.internal.redis;
+
+import dev.roster.cache.RosterCacheConfig;
+import dev.roster.cache.Tag;
+import dev.roster.cache.internal.plan.Hashing;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Names of the cache's Redis keys. User data never appears in a key: only digests of it. Hash tags
+ * ({@code {...}}) keep an entry and its chunks in one Redis Cluster slot.
+ *
+ * <ul>
+ *   <li>{@code <prefix>:{epoch}}: the global epoch, replaced after an outage in which bumps may have been lost
+ *   <li>{@code <prefix>:{epoch}:lineage}: the run id of the Redis server the epoch was set on (same slot)
+ *   <li>{@code <prefix>:g:{<tag digest>}}: the generation of a tag
+ *   <li>{@code <prefix>:e:<cache>:{<entry id>}}: an entry's head (and inline body)
+ *   <li>{@code <prefix>:c:{<entry id>}:<load id>:<n>}: the chunks of one load of a large entry
+ *   <li>{@code <prefix>:l:{<entry id>}}: the lease of the instance computing the entry
+ * </ul>
+ */
+@ApplicationScoped
+public class RedisKeys {
+
+    private final String prefix;
+
+    public RedisKeys(RosterCacheConfig config) {
+        this.prefix = config.keyPrefix();
+    }
+
+    public String epoch() {
+        return prefix + ":{epoch}";
+    }
+
+    public String lineage() {
+        return prefix + ":{epoch}:lineage";
+    }
+
+    public String generation(Tag tag) {
+        return generationPrefix() + "{" + Hashing.digest(tag.kind(), tag.value()) + "}";
+    }
+
+    public String generationPrefix() {
+        return prefix + ":g:";
+    }
+
+    public String entry(String cache, String id) {
+        return prefix + ":e:" + cache + ":{" + id + "}";
+    }
+
+    public String lease(String id) {
+        return prefix + ":l:{" + id + "}";
+    }
+
+    public String chunk(String id, String loadId, int index) {
+        return prefix + ":c:{" + id + "}:" + loadId + ":" + index;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.roster.cache.internal.redis;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The heartbeat that lets a Redis timeout tell a silent Redis from a stalled process: a stall that has already
+ * ended still counts for a command that was waiting across it, and not for one sent after it.
+ */
+@QuarkusTest
+class EventLoopLagTest {
+
+    /** Larger than any stall here, so that only a stall that ended can make the answer true. */
+    private static final long ONGOING_NEVER = TimeUnit.SECONDS.toNanos(30);
+
+    @Inject
+    EventLoopLag lag;
+
+    @Inject
+    Vertx vertx;
+
+    @Test
+    void shouldRememberAStallThatEndedWhileACommandWaited() throws Exception {
+        long sent = System.nanoTime();
+        CompletableFuture<Void> stalled = new CompletableFuture<>();
+        vertx.nettyEventLoopGroup().next().execute(() -> {
+            sleepOnPurpose(150);
+            stalled.complete(null);
+        });
+        stalled.get(10, TimeUnit.SECONDS);
+
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> lag.stalledSince(sent, ONGOING_NEVER));
+        assertFalse(lag.stalledSince(System.nanoTime(), ONGOING_NEVER), "a command sent after the stall");
+        assertTrue(lag.stalledSince(sent, ONGOING_NEVER));
+    }
+
+    private static void sleepOnPurpose(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
