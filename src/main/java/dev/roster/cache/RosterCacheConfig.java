@@ -33,7 +33,7 @@ public interface RosterCacheConfig {
     /**
      * Longest wait for one Redis command, while Redis answers nothing at all, before it counts as a failure
      * (and the request goes to MongoDB). 250 ms rather than 100: on a small shared machine a busy Redis can
-     * be descheduled for 100 ms without being down (measured: a fleet of two cold JVMs on 2 cores).
+     * be descheduled for 100 ms without being down.
      */
     @WithDefault("250ms")
     Duration redisTimeout();

@@ -73,9 +73,9 @@ public class CachedBodyWriter implements ServerMessageBodyWriter<CachedBody> {
     /**
      * Writes chunks with at most {@value #IN_FLIGHT} of them not yet handed to the socket, asking for the next
      * one as soon as there is room: a write from another thread (the Redis or MongoDB client's) is only queued
-     * as a task, so the connection's own write-queue signal alone let a stream pile up in memory (measured:
-     * 166 MB retained for one 1M-member listing). One unfinished write keeps the heap growth of a 1M listing
-     * under 40 MB (4 clients: 33 MB); two were 1.5x faster but retained up to 94 MB, over our 64 MB bound.
+     * as a task, so the connection's own write-queue signal alone lets a stream pile up in memory. One
+     * unfinished write keeps the heap growth of a 1M-member listing under the 64 MB bound, 4 clients included
+     * (docs/benchmarks.md); two are faster but exceed it.
      */
     private static final class ChunkWriter implements Flow.Subscriber<Buffer> {
 

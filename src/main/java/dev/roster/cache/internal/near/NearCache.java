@@ -17,6 +17,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -59,6 +60,7 @@ public class NearCache {
     private final AtomicLong sequence = new AtomicLong();
     private volatile boolean tracking;
 
+    @Inject
     NearCache(
             @CacheName("roster-near") Cache entries,
             Redis redis,

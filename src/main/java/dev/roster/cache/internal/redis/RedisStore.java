@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
  * Every Redis command of the cache goes through here: each one bounded by a short timeout, each outcome fed to
  * the circuit breaker. Commands are multiplexed (pipelined) over a few long-lived connections instead of each
  * borrowing a pooled one: a burst of hundreds of concurrent requests then costs no connection set-up and no
- * pool queueing (measured: with a cold pool, 256 concurrent clients timed out and opened the circuit). No
+ * pool queueing (with a cold pool, such a burst times out and opens the circuit). No
  * connection is ever held while a value is computed. Pipelines are one {@code batch} on a standalone Redis
  * and parallel sends (one per key's node) on a cluster. A broken connection is dropped and re-made on the
  * next command.
