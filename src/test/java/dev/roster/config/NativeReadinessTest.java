@@ -29,7 +29,7 @@ class NativeReadinessTest {
             "dev.roster.membership.service.BulkLine$Upsert",
             "dev.roster.membership.service.BulkLine$Rejected",
             "dev.roster.membership.rest.NdjsonLines$Line",
-            "dev.roster.membership.rest.CacheAdminRoutes$Target");
+            "dev.roster.membership.admin.CacheAdminRoutes$Target");
 
     private static List<Class<?>> mainClasses() throws IOException, URISyntaxException, ClassNotFoundException {
         Path root = Path.of(CachedResult.class

@@ -9,6 +9,7 @@ import dev.roster.cache.internal.redis.RedisKeys;
 import io.quarkus.cache.Cache;
 import io.quarkus.cache.CacheName;
 import io.quarkus.cache.CaffeineCache;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -59,6 +60,8 @@ public class NearCache {
     private final Map<String, Long> generations = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private volatile boolean tracking;
+    private volatile boolean stopped;
+    private volatile TrackingPair current;
 
     @Inject
     NearCache(
@@ -173,8 +176,21 @@ public class NearCache {
      * Opens the subscriber and tracker pair. Tracking is switched on only if neither connection broke while
      * they were being set up; a break at any time closes both and starts over.
      */
+    /** Closes the tracking pair while the application stops (a live reload included), and stops reconnecting. */
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+        TrackingPair open = current;
+        if (open != null) {
+            open.close();
+        }
+    }
+
     private void connect() {
+        if (stopped) {
+            return;
+        }
         TrackingPair pair = new TrackingPair();
+        current = pair;
         redis.connect()
                 .chain(subscriber -> {
                     pair.subscriber = subscriber;

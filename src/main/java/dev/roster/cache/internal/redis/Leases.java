@@ -14,14 +14,13 @@ import java.util.UUID;
 @ApplicationScoped
 public class Leases {
 
-    static final String RELEASE_SCRIPT =
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
-
     private final RedisKeys keys;
+    private final RedisStore redis;
     private final long ttlMillis;
 
-    Leases(RedisKeys keys, RosterCacheConfig config) {
+    Leases(RedisKeys keys, RedisStore redis, RosterCacheConfig config) {
         this.keys = keys;
+        this.redis = redis;
         this.ttlMillis = config.leaseTtl().toMillis();
     }
 
@@ -41,11 +40,7 @@ public class Leases {
 
     /** Deletes the lease if this token still owns it. */
     Request releaseRequest(String id, String token) {
-        return Request.cmd(Command.EVAL)
-                .arg(RELEASE_SCRIPT)
-                .arg(1)
-                .arg(keys.lease(id))
-                .arg(token);
+        return redis.script(Script.DELETE_IF_SAME, keys.lease(id), token);
     }
 
     Request exists(String id) {

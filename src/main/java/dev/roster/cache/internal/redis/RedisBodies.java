@@ -26,13 +26,6 @@ import java.util.function.Consumer;
 @ApplicationScoped
 public class RedisBodies {
 
-    /** Lengthens a generation's life to at least ARGV[1] ms (never shortens it, never creates it). */
-    static final String EXTEND_SCRIPT = "local t = redis.call('PTTL', KEYS[1]) "
-            + "if t >= 0 and t < tonumber(ARGV[1]) then return redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 0";
-
-    static final String DROP_IF_SAME_SCRIPT =
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
-
     private final RedisStore redis;
     private final RedisKeys keys;
     private final RosterCacheConfig config;
@@ -47,11 +40,7 @@ public class RedisBodies {
     List<Request> refreshRequests(List<Tag> tags, long keepMillis) {
         List<Request> requests = new ArrayList<>(tags.size());
         for (Tag tag : tags) {
-            requests.add(Request.cmd(Command.EVAL)
-                    .arg(EXTEND_SCRIPT)
-                    .arg(1)
-                    .arg(keys.generation(tag))
-                    .arg(keepMillis));
+            requests.add(redis.script(Script.EXTEND, keys.generation(tag), keepMillis));
         }
         return requests;
     }
@@ -156,11 +145,7 @@ public class RedisBodies {
      * was found: otherwise every later hit would be cut short at the same place until the head expires.
      */
     private Uni<Void> dropHead(Lookup l, Entry entry) {
-        return redis.send(Request.cmd(Command.EVAL)
-                        .arg(DROP_IF_SAME_SCRIPT)
-                        .arg(1)
-                        .arg(keys.entry(l.cache(), l.id()))
-                        .arg(entry.encode()))
+        return redis.send(redis.script(Script.DELETE_IF_SAME, keys.entry(l.cache(), l.id()), entry.encode()))
                 .replaceWithVoid()
                 .onFailure()
                 .recoverWithNull();

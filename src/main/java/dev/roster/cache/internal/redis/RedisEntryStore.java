@@ -32,10 +32,6 @@ import java.util.function.Consumer;
 @ApplicationScoped
 public class RedisEntryStore implements EntryStore {
 
-    /** A tag's generation is incremented only if it exists: a missing generation already matches no entry. */
-    static final String BUMP_SCRIPT =
-            "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end return 0";
-
     private final RedisStore redis;
     private final RedisKeys keys;
     private final Leases leases;
@@ -177,7 +173,7 @@ public class RedisEntryStore implements EntryStore {
     public Uni<Void> bump(Collection<Tag> tags) {
         List<Request> bumps = new ArrayList<>();
         for (Tag tag : new LinkedHashSet<>(tags)) {
-            bumps.add(Request.cmd(Command.EVAL).arg(BUMP_SCRIPT).arg(1).arg(keys.generation(tag)));
+            bumps.add(redis.script(Script.BUMP, keys.generation(tag)));
         }
         return redis.batch(bumps).replaceWithVoid();
     }

@@ -1,6 +1,7 @@
 package dev.roster.cache.internal.redis;
 
 import dev.roster.cache.RosterCacheConfig;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Redis;
@@ -49,6 +50,7 @@ public class RedisStore {
     private final List<Consumer<String>> outageListeners = new CopyOnWriteArrayList<>();
     private final AtomicReferenceArray<Uni<RedisConnection>> connections;
     private final AtomicInteger next = new AtomicInteger();
+    private volatile boolean stopped;
 
     RedisStore(
             Redis redis,
@@ -84,6 +86,20 @@ public class RedisStore {
         outageListeners.forEach(l -> l.accept(why));
     }
 
+    /**
+     * Closes the shared connections while the application stops (a live reload in dev mode included), before
+     * Vert.x goes away; connections that end afterwards are not touched again.
+     */
+    void closeAll(@Observes ShutdownEvent event) {
+        stopped = true;
+        for (int i = 0; i < connections.length(); i++) {
+            Uni<RedisConnection> open = connections.getAndSet(i, null);
+            if (open != null) {
+                open.subscribe().with(c -> c.close().subscribe().with(ignored -> {}, ignored -> {}), ignored -> {});
+            }
+        }
+    }
+
     /** Opens the shared connections at start-up, so that the first burst of requests pays no connection set-up. */
     void connectAll(@Observes StartupEvent event) {
         for (int i = 0; i < connections.length(); i++) {
@@ -107,8 +123,18 @@ public class RedisStore {
         return circuit.state();
     }
 
+    /** A call of one of the cache's scripts (by digest; as text on a cluster). */
+    Request script(Script script, String key, Object... args) {
+        return script.call(cluster, key, args);
+    }
+
     Uni<Response> send(Request request) {
-        return guard(connection().chain(c -> c.send(request)), timeout);
+        return guard(
+                connection()
+                        .chain(c -> c.send(request)
+                                .onFailure(RedisStore::noScript)
+                                .recoverWithUni(() -> loadScripts(c).chain(() -> c.send(request)))),
+                timeout);
     }
 
     Uni<List<Response>> batch(List<Request> requests) {
@@ -122,7 +148,14 @@ public class RedisStore {
 
     private Uni<List<Response>> batch(List<Request> requests, Duration limit) {
         if (!cluster) {
-            return guard(connection().chain(c -> c.batch(requests)), limit);
+            // A pipeline that failed on NOSCRIPT is sent again whole once the scripts are loaded: every command
+            // in it may run twice, which each of them tolerates (a bump, a SET, a compare-and-delete).
+            return guard(
+                    connection()
+                            .chain(c -> c.batch(requests)
+                                    .onFailure(RedisStore::noScript)
+                                    .recoverWithUni(() -> loadScripts(c).chain(() -> c.batch(requests)))),
+                    limit);
         }
         return guard(
                 connection().chain(c -> {
@@ -152,7 +185,8 @@ public class RedisStore {
                     c.exceptionHandler(e -> drop(slot, self.get(), c));
                     c.endHandler(() -> drop(slot, self.get(), c));
                 })
-                .call(c -> lineage.check(c).onFailure().call(c::close))
+                .call(c ->
+                        lineage.check(c).chain(() -> loadScripts(c)).onFailure().call(c::close))
                 .onFailure()
                 .invoke(e -> connections.compareAndSet(slot, self.get(), null))
                 .memoize()
@@ -161,8 +195,26 @@ public class RedisStore {
         return connections.compareAndSet(slot, null, fresh) ? fresh : connection();
     }
 
+    /** Loads the cache's scripts on a standalone Redis, so that calls carry digests only. */
+    private Uni<Void> loadScripts(RedisConnection c) {
+        if (cluster) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Request> loads = new ArrayList<>();
+        for (Script s : Script.values()) {
+            loads.add(s.load());
+        }
+        return c.batch(loads).replaceWithVoid();
+    }
+
+    private static boolean noScript(Throwable failure) {
+        String message = failure.getMessage();
+        // A single command fails with "NOSCRIPT …", a pipeline with "ERR [i] NOSCRIPT …".
+        return message != null && message.contains("NOSCRIPT");
+    }
+
     private void drop(int slot, Uni<RedisConnection> which, RedisConnection connection) {
-        if (connections.compareAndSet(slot, which, null)) {
+        if (!stopped && connections.compareAndSet(slot, which, null)) {
             connection.close().subscribe().with(ignored -> {}, ignored -> {});
         }
     }

@@ -1,0 +1,81 @@
+package dev.roster.cache.internal.redis;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.roster.support.Api;
+import dev.roster.support.Unique;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The cache's Lua scripts travel as digests, and a Redis that forgot them is taught them again. */
+@QuarkusTest
+class ScriptsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @Inject
+    Redis redis;
+
+    @Inject
+    RedisKeys keys;
+
+    private String epoch() {
+        return String.valueOf(
+                redis.send(Request.cmd(Command.GET).arg(keys.epoch())).await().atMost(WAIT));
+    }
+
+    private long calls(String command) {
+        String stats = redis.send(Request.cmd(Command.INFO).arg("commandstats"))
+                .await()
+                .atMost(WAIT)
+                .toString();
+        Matcher m = Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(stats);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private static void changeRole(String name, String role) {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("team", "T", "role", role))
+                .put("/members/" + name)
+                .then()
+                .statusCode(200);
+    }
+
+    @Test
+    void shouldCallScriptsByDigestNotByText() {
+        String name = Unique.name("sha");
+        Api.create(name, "T").then().statusCode(201);
+        Api.memberView(name);
+        long evals = calls("eval");
+        long shas = calls("evalsha");
+        changeRole(name, "a");
+        Api.memberView(name);
+        Api.memberView(name);
+        assertEquals(evals, calls("eval"), "no script text sent once connections are set up");
+        assertTrue(calls("evalsha") > shas);
+    }
+
+    @Test
+    void shouldStillEvictWhenRedisForgotTheScripts() {
+        String name = Unique.name("flushed");
+        Api.create(name, "T").then().statusCode(201);
+        Api.memberView(name);
+        assertTrue(Api.memberView(name).header("Cache-Status").contains("hit"));
+        String epoch = epoch();
+        redis.send(Request.cmd(Command.SCRIPT).arg("FLUSH")).await().atMost(WAIT);
+        changeRole(name, "after-flush");
+        assertEquals("after-flush", Api.memberView(name).path("role"));
+        assertEquals(epoch, epoch(), "the bump itself landed: no epoch had to be replaced");
+    }
+}
