@@ -1,6 +1,5 @@
 package dev.roster.cache;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,15 +13,12 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** An entry that lost a chunk, in whatever window, is dropped: one cut-short answer, then it is recomputed. */
@@ -88,14 +84,7 @@ class BrokenEntryTest {
     @Test
     void shouldRecomputeAListingWhoseChunkBeyondTheFirstWindowIsGone() {
         String team = Unique.name("chunks");
-        String lines = IntStream.range(0, MEMBERS)
-                .mapToObj(i -> "{\"name\":\"" + team + "-" + i + "\",\"team\":\"" + team + "\"}")
-                .collect(Collectors.joining("\n"));
-        given().contentType("application/x-ndjson")
-                .body(lines.getBytes(StandardCharsets.UTF_8))
-                .post("/members/bulk")
-                .then()
-                .statusCode(200);
+        Api.bulkTeam(team, MEMBERS);
         String whole = listing(team);
         assertTrue(Api.listing(team).header("Cache-Status").contains("hit"));
         redis.send(Request.cmd(Command.DEL).arg(lastChunkOfBiggestLoad()))

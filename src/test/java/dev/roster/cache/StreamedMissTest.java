@@ -10,8 +10,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** A streamed miss whose body is never sent gives up its fleet lease at once, so nobody waits for it. */
@@ -34,14 +32,7 @@ class StreamedMissTest {
     @Test
     void shouldReleaseTheLeaseWhenAStreamedMissIsAnsweredNotModified() {
         String team = Unique.name("big");
-        String lines = IntStream.range(0, MEMBERS)
-                .mapToObj(i -> "{\"name\":\"" + team + "-" + i + "\",\"team\":\"" + team + "\"}")
-                .collect(Collectors.joining("\n"));
-        given().contentType("application/x-ndjson")
-                .body(lines.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .post("/members/bulk")
-                .then()
-                .statusCode(200);
+        Api.bulkTeam(team, MEMBERS);
         double before = leaseWaits();
         given().urlEncodingEnabled(false)
                 .header("If-None-Match", "*")

@@ -38,6 +38,25 @@ public final class Api {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /** Bulk-imports {@code size} members named {@code <team>-<i>} into {@code team} (names sort as strings). */
+    public static void bulkTeam(String team, int size) {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < size; i++) {
+            lines.append("{\"name\":\"")
+                    .append(team)
+                    .append('-')
+                    .append(i)
+                    .append("\",\"team\":\"")
+                    .append(team)
+                    .append("\"}\n");
+        }
+        given().contentType("application/x-ndjson")
+                .body(lines.toString().getBytes(StandardCharsets.UTF_8))
+                .post("/members/bulk")
+                .then()
+                .statusCode(200);
+    }
+
     public static Response deleteTeam(String team) {
         return given().urlEncodingEnabled(false).delete("/teams/" + segment(team));
     }
