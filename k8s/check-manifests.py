@@ -2,8 +2,9 @@
 """Offline sanity check of rendered Roster manifests (stdlib only, no cluster, no network).
 
 Input: the JSON stream that `kubectl annotate --local -f rendered.yaml KEY- -o json` prints (one
-object per rendered document). This is not schema validation against the API server: it checks
-the structure and the rules this project relies on, and the references between objects.
+object per rendered document). It checks the rules this project relies on and the references between
+objects (selectors, ports, ConfigMaps/Secrets, the JWT key, NetworkPolicy, ServiceMonitor, heap). Field
+names and types are schema/SchemaCheck.java's job (strict Kubernetes schemas); validate.sh runs both.
 
 Usage: check-manifests.py OVERLAY JSON_FILE EXPECTED_DOCUMENT_COUNT
 """
@@ -22,6 +23,8 @@ API_VERSIONS = {
     "Job": "batch/v1",
     "HorizontalPodAutoscaler": "autoscaling/v2",
     "PodDisruptionBudget": "policy/v1",
+    "NetworkPolicy": "networking.k8s.io/v1",
+    "ServiceMonitor": "monitoring.coreos.com/v1",
 }
 WORKLOADS = ("Deployment", "StatefulSet", "Job")
 DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
@@ -31,9 +34,12 @@ MEMORY = re.compile(r"^(\d+)(Ki|Mi|Gi|Ti|k|M|G|T)?$")
 MEMORY_UNITS = {None: 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
                 "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
 REDIS_CLIENT_TYPES = {"standalone", "cluster", "sentinel", "replication"}
-SECRET_KEYS = ("QUARKUS_MONGODB_CONNECTION_STRING", "QUARKUS_REDIS_HOSTS",
-               "QUARKUS_REDIS_PASSWORD", "MP_JWT_VERIFY_PUBLICKEY")
-CONFIG_KEYS = ("ROSTER_CACHE_KEY_PREFIX", "QUARKUS_REDIS_CLIENT_TYPE")
+SECRET_KEYS = ("QUARKUS_MONGODB_CONNECTION_STRING", "QUARKUS_REDIS_HOSTS", "QUARKUS_REDIS_PASSWORD")
+CONFIG_KEYS = ("QUARKUS_MONGODB_DATABASE", "ROSTER_CACHE_KEY_PREFIX", "QUARKUS_REDIS_CLIENT_TYPE",
+               "MP_JWT_VERIFY_PUBLICKEY_LOCATION", "MP_JWT_VERIFY_ISSUER")
+PLACEHOLDER = re.compile(r"CHANGE_ME|\.example\.")
+# What bin/mint-token.sh signs: the dev overlay must accept exactly this.
+DEV_ISSUER = "https://roster.dev"
 
 
 class Report:
@@ -292,13 +298,108 @@ def check_roster(report, objects):
             report.require(key in data, where(config), f"{key} missing")
         report.require(data.get("QUARKUS_REDIS_CLIENT_TYPE") in REDIS_CLIENT_TYPES, where(config),
                        f"QUARKUS_REDIS_CLIENT_TYPE {data.get('QUARKUS_REDIS_CLIENT_TYPE')!r} unknown")
+        check_jwt(report, objects, pod, container, data)
     if report.require(secret, "Secret/roster-secrets", "not rendered"):
         data = decoded_data(secret)
         for key in SECRET_KEYS:
             report.require(key in data, where(secret), f"{key} missing")
-        placeholders = sorted(k for k, v in data.items() if re.search(r"CHANGE_ME|\.example\.", v))
+        for key in ("MP_JWT_VERIFY_PUBLICKEY", "MP_JWT_VERIFY_PUBLICKEY_LOCATION", "MP_JWT_VERIFY_ISSUER"):
+            report.require(key not in data, where(secret), f"{key} belongs in roster-config (one place for JWT)")
+    for obj in (o for o in (config, secret) if o):
+        placeholders = sorted(k for k, v in decoded_data(obj).items() if PLACEHOLDER.search(v))
         if placeholders:
-            report.warn(where(secret), "placeholders to replace before deploying: " + ", ".join(placeholders))
+            report.warn(where(obj), "placeholders to replace before deploying: " + ", ".join(placeholders))
+    check_heap(report, w, container)
+    check_network_policy(report, objects, deployment)
+    for monitor in (o for o in objects if o.get("kind") == "ServiceMonitor"):
+        check_service_monitor(report, objects, monitor)
+
+
+def env_value(container, name):
+    return next((e.get("value") for e in container.get("env", []) if e.get("name") == name), None)
+
+
+def check_heap(report, w, container):
+    """The heap follows the memory limit: the same percentage for run-java.sh and for a plain java."""
+    ratio = env_value(container, "JAVA_MAX_MEM_RATIO")
+    tool = env_value(container, "JAVA_TOOL_OPTIONS") or ""
+    match = re.search(r"-XX:MaxRAMPercentage=(\d+(\.\d+)?)", tool)
+    if report.require(ratio is not None and match, w,
+                      "needs JAVA_MAX_MEM_RATIO and -XX:MaxRAMPercentage in JAVA_TOOL_OPTIONS"):
+        report.require(float(ratio) == float(match.group(1)), w,
+                       f"JAVA_MAX_MEM_RATIO {ratio} differs from MaxRAMPercentage {match.group(1)}")
+        report.require(50 <= float(ratio) <= 80, w, f"heap at {ratio} % of the memory limit (want 50-80)")
+    report.require("-Xmx" not in tool, w, "a fixed -Xmx ignores the container limit")
+    report.require(((container.get("resources") or {}).get("limits") or {}).get("memory"), w,
+                   "needs a memory limit for the heap percentage to apply to")
+
+
+def check_jwt(report, objects, pod, container, config):
+    """The key location is a JWKS URL, or a file in a mounted ConfigMap/Secret that holds it."""
+    location, issuer = config.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION", ""), config.get("MP_JWT_VERIFY_ISSUER", "")
+    w = "ConfigMap/roster-config"
+    report.require(issuer, w, "MP_JWT_VERIFY_ISSUER is empty")
+    if PLACEHOLDER.search(location) or location.startswith("https://"):
+        return
+    if not report.require(location.startswith("/"), w,
+                          f"MP_JWT_VERIFY_PUBLICKEY_LOCATION {location!r} is neither https:// nor an absolute path"):
+        return
+    # A missing key file has been seen to fail every request, reads included: it must be mounted.
+    mount = next((m for m in container.get("volumeMounts", [])
+                  if location.startswith(m.get("mountPath", "").rstrip("/") + "/")), None)
+    if not report.require(mount, w, f"{location} is on no volumeMount of the roster container"):
+        return
+    volume = next((v for v in pod.get("volumes", []) if v.get("name") == mount.get("name")), {})
+    key = location[len(mount["mountPath"].rstrip("/")) + 1:]
+    for field, kind, name_field in (("configMap", "ConfigMap", "name"), ("secret", "Secret", "secretName")):
+        if field in volume:
+            source = next((o for o in objects if o.get("kind") == kind
+                           and o["metadata"]["name"] == volume[field].get(name_field)), None)
+            data = decoded_data(source) if source else {}
+            report.require("BEGIN PUBLIC KEY" in data.get(key, ""), w,
+                           f"{kind} {volume[field].get(name_field)!r} holds no PEM public key {key!r}")
+            return
+    report.error(w, f"{location} is mounted from neither a ConfigMap nor a Secret")
+
+
+def ports_of(rule):
+    return {(p.get("port"), p.get("protocol", "TCP")) for p in rule.get("ports") or []}
+
+
+def check_network_policy(report, objects, deployment):
+    labels = pod_labels(deployment)
+    policy = next((o for o in objects if o.get("kind") == "NetworkPolicy"
+                   and selects((o.get("spec", {}).get("podSelector") or {}).get("matchLabels") or {}, labels)), None)
+    if not report.require(policy, "Deployment/roster", "no NetworkPolicy selects the roster pods"):
+        return
+    w, spec = where(policy), policy.get("spec", {})
+    report.require({"Ingress", "Egress"} <= set(spec.get("policyTypes") or []), w, "needs policyTypes Ingress and Egress")
+    admitted = set()
+    for rule in spec.get("ingress") or []:
+        peers = rule.get("from") or []
+        report.require(peers and ports_of(rule), w, "every ingress rule names its peers and ports")
+        for peer in peers:
+            report.require((peer.get("namespaceSelector") or {}).get("matchLabels"), w,
+                           "ingress peers are namespaces selected by label (an empty selector admits all)")
+        admitted |= {port for port, _ in ports_of(rule)}
+    report.require(admitted == {8080, 9000}, w, f"ingress admits ports {sorted(admitted, key=str)}, want 8080 and 9000")
+    egress = set().union(*[ports_of(rule) for rule in spec.get("egress") or []] or [set()])
+    for port in ((53, "UDP"), (53, "TCP"), (27017, "TCP"), (6379, "TCP")):
+        report.require(port in egress, w, f"egress needs {port[0]}/{port[1]}")
+
+
+def check_service_monitor(report, objects, monitor):
+    w, spec = where(monitor), monitor.get("spec", {})
+    selector = (spec.get("selector") or {}).get("matchLabels") or {}
+    services = [o for o in objects if o.get("kind") == "Service" and selects(selector, o["metadata"].get("labels") or {})]
+    if not report.require(services, w, "selector matches no Service"):
+        return
+    port_names = {p.get("name") for s in services for p in s.get("spec", {}).get("ports", [])}
+    for endpoint in spec.get("endpoints") or []:
+        report.require(endpoint.get("port") in port_names, w, f"endpoint port {endpoint.get('port')!r} is not a Service port name")
+    if any(s["metadata"]["name"] == "roster" for s in services):
+        report.require(any(e.get("port") == "management" and e.get("path") == "/q/metrics"
+                           for e in spec.get("endpoints") or []), w, "must scrape /q/metrics on port management")
 
 
 def check_dev(report, objects):
@@ -321,6 +422,11 @@ def check_dev(report, objects):
                    "Secret/roster-secrets", "dev MongoDB URI must point at the rs0 members")
     report.require(secret.get("QUARKUS_REDIS_HOSTS") == "redis://redis:6379",
                    "Secret/roster-secrets", "dev Redis must be redis://redis:6379")
+    config = decoded_data(config_object(objects, "ConfigMap", "roster-config") or {})
+    report.require(config.get("MP_JWT_VERIFY_ISSUER") == DEV_ISSUER, "ConfigMap/roster-config",
+                   f"dev issuer must be {DEV_ISSUER} (what bin/mint-token.sh signs)")
+    report.require(config.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "").startswith("/"), "ConfigMap/roster-config",
+                   "dev verifies with the mounted dev key")
 
 
 def check_prod(report, objects):
@@ -332,6 +438,17 @@ def check_prod(report, objects):
         "QUARKUS_MONGODB_CONNECTION_STRING", "")
     for option in ("w=majority", "readPreference=primary"):
         report.require(option in uri, "Secret/roster-secrets", f"prod MongoDB URI needs {option}")
+    hosts = decoded_data(config_object(objects, "Secret", "roster-secrets") or {}).get("QUARKUS_REDIS_HOSTS", "")
+    report.require(hosts and all(h.strip().startswith("rediss://") for h in hosts.split(",")),
+                   "Secret/roster-secrets", "prod Redis hosts must all be rediss:// (TLS)")
+    report.require(config.get("QUARKUS_REDIS_TLS_CONFIGURATION_NAME")
+                   and config.get(f"QUARKUS_TLS_{config['QUARKUS_REDIS_TLS_CONFIGURATION_NAME'].upper()}"
+                                  "_HOSTNAME_VERIFICATION_ALGORITHM") == "HTTPS",
+                   "ConfigMap/roster-config", "prod Redis TLS must verify host names (a named TLS configuration)")
+    report.require(not config_object(objects, "ConfigMap", "roster-jwt")
+                   and config.get("MP_JWT_VERIFY_ISSUER") != DEV_ISSUER,
+                   "ConfigMap/roster-config", "prod must not trust the dev JWT key or issuer")
+    report.require(any(o.get("kind") == "ServiceMonitor" for o in objects), "prod", "needs the ServiceMonitor")
 
 
 OVERLAY_CHECKS = {"dev": check_dev, "prod": check_prod}

