@@ -222,18 +222,20 @@ public class RedisStore {
     /**
      * Bounds a command by {@code limit}, telling a dead or frozen Redis from a busy one: a command may wait up to
      * the busy timeout only while Redis answers other commands sent after it (it is slow, not gone). A Redis
-     * that answered nothing since the command was sent is cut at {@code limit}, whatever this process's load;
-     * only when this process's event loops were stalled (so answers may be waiting unread) does it get one
-     * short grace of half the limit to read them.
+     * that answered nothing since the command was sent is cut at {@code limit} of this process's running time:
+     * time in which the event loops could not run (a GC pause, CPU starvation, loops saturated: answers may be
+     * waiting unread) is added to the wait, up to the busy timeout, but load alone never makes a silent Redis
+     * cost more than that.
      */
     private <T> Uni<T> guard(Uni<T> command, Duration limit) {
         return Uni.createFrom().deferred(() -> {
             long sentAt = System.nanoTime();
+            long lateAtSend = lag.lateNanos();
             Uni<T> shared = command.invoke(this::answered).memoize().indefinitely();
             return shared.ifNoItem()
                     .after(limit)
                     .on(lag.timers())
-                    .recoverWithUni(() -> afterLimit(shared, sentAt, limit))
+                    .recoverWithUni(() -> afterLimit(shared, sentAt, lateAtSend, 0, limit))
                     .onItemOrFailure()
                     .invoke((item, failure) -> {
                         if (failure == null) {
@@ -247,20 +249,25 @@ public class RedisStore {
         });
     }
 
-    private <T> Uni<T> afterLimit(Uni<T> shared, long sentAt, Duration limit) {
+    /**
+     * After a command's limit: if Redis answered anything sent since, it is busy, so wait up to the busy timeout;
+     * else, if the loops were stalled for part of the wait, wait that much longer (once per stall, up to the busy
+     * timeout); else Redis is silent: fail.
+     */
+    private <T> Uni<T> afterLimit(Uni<T> shared, long sentAt, long lateAtSend, long stallCredited, Duration limit) {
         if (answeredSince(sentAt)) {
             return untilBusyTimeout(shared, sentAt);
         }
-        if (!lag.stalledSince(sentAt, limit.toNanos() / SLOW_FRACTION)) {
+        long stalled = lag.lateNanos() - lateAtSend;
+        long more = stalled - stallCredited;
+        long left = busyTimeout.toNanos() - (System.nanoTime() - sentAt);
+        if (more < limit.toNanos() / SLOW_FRACTION || left <= 0) {
             return Uni.createFrom().failure(new RedisTimeoutException(limit));
         }
-        Duration grace = limit.dividedBy(2);
         return shared.ifNoItem()
-                .after(grace)
+                .after(Duration.ofNanos(Math.min(more, left)))
                 .on(lag.timers())
-                .recoverWithUni(() -> answeredSince(sentAt)
-                        ? untilBusyTimeout(shared, sentAt)
-                        : Uni.createFrom().failure(new RedisTimeoutException(limit.plus(grace))));
+                .recoverWithUni(() -> afterLimit(shared, sentAt, lateAtSend, stalled, limit));
     }
 
     private <T> Uni<T> untilBusyTimeout(Uni<T> shared, long sentAt) {
