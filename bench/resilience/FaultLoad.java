@@ -27,13 +27,14 @@ import java.util.SplittableRandom;
  * doing {@code PUT /members/<write-prefix><i>} (a new role) {@code write-rate} times a second on a team the readers
  * never read (so writes do not turn the readers' hits into misses); the writer pauses while the file
  * {@code --pause-writes-file} (default: the stop file's name plus {@code .pause-writes}) exists. One CSV line per request:
- * {@code epochMillis,kind,status,micros,cache} with cache one of hit, miss, bypass, stale, none; status 0 is a
+ * {@code epochMillis,kind,status,micros,cache,Cache-Status} with cache one of hit, miss, bypass, stale, none (and
+ * the header as answered, commas replaced by spaces); status 0 is a
  * connection error or a timeout (10 s). Stops when the stop file exists or after {@code max-seconds}.
  *
  * <p><b>closed</b> — {@code java FaultLoad.java closed --urls A,B --path /teams/SMALL/members --clients 16 --out
  * burst.csv --stop-file F --max-seconds 60}: a closed loop (no pacing, each thread sends its next request when the
  * previous one is answered) of {@code clients} threads, thread {@code i} on URL {@code i mod n}, all on one path.
- * Same CSV as {@code load} (kind "listing").
+ * Same CSV as {@code load}, kind "listing-A" for the first URL, "listing-B" for the second, and so on.
  *
  * <p><b>report</b> — {@code java FaultLoad.java report --log requests.csv --phases phases.tsv --meta meta.tsv
  * --checks checks.tsv --out faults.md}: phases.tsv has {@code name, fromMillis, toMillis, WARN "Redis is
@@ -173,10 +174,11 @@ public class FaultLoad {
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             URI uri = URI.create(urls[c % urls.length] + path);
+            String kind = "listing-" + (char) ('A' + c % urls.length);
             threads.add(new Thread(() -> {
                 HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build();
                 while (System.nanoTime() < until && !Files.exists(stop)) {
-                    send(http, request, "listing", sink, lock);
+                    send(http, request, kind, sink, lock);
                 }
             }, "closed-" + c));
         }
@@ -205,10 +207,12 @@ public class FaultLoad {
         long start = System.nanoTime();
         int status;
         String cache = "none";
+        String raw = "";
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             status = response.statusCode();
             String cs = response.headers().firstValue("Cache-Status").orElse("");
+            raw = cs.replace(',', ' ');
             if (cs.contains("; hit")) {
                 cache = "hit";
             } else if (cs.contains("fwd=stale")) {
@@ -225,7 +229,7 @@ public class FaultLoad {
             return;
         }
         long micros = (System.nanoTime() - start) / 1000;
-        String line = wall + "," + kind + "," + status + "," + micros + "," + cache + "\n";
+        String line = wall + "," + kind + "," + status + "," + micros + "," + cache + "," + raw + "\n";
         synchronized (lock) {
             try {
                 sink.write(line);
@@ -243,7 +247,7 @@ public class FaultLoad {
         List<Sample> samples = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of(opt.get("log")))) {
             String[] f = line.split(",");
-            if (f.length == 5) {
+            if (f.length >= 5) {
                 samples.add(new Sample(Long.parseLong(f[0]), f[1], Integer.parseInt(f[2]), Long.parseLong(f[3]), f[4]));
             }
         }
