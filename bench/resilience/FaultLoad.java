@@ -27,14 +27,21 @@ import java.util.SplittableRandom;
  * doing {@code PUT /members/<write-prefix><i>} (a new role) {@code write-rate} times a second on a team the readers
  * never read (so writes do not turn the readers' hits into misses); the writer pauses while the file
  * {@code --pause-writes-file} (default: the stop file's name plus {@code .pause-writes}) exists. One CSV line per request:
- * {@code epochMillis,kind,status,micros,cache} with cache one of hit, miss, bypass, stale, none; status 0 is a
+ * {@code epochMillis,kind,status,micros,cache,Cache-Status} with cache one of hit, miss, bypass, stale, none (and
+ * the header as answered, commas replaced by spaces); status 0 is a
  * connection error or a timeout (10 s). Stops when the stop file exists or after {@code max-seconds}.
+ *
+ * <p><b>closed</b> — {@code java FaultLoad.java closed --urls A,B --path /teams/SMALL/members --clients 16 --out
+ * burst.csv --stop-file F --max-seconds 60}: a closed loop (no pacing, each thread sends its next request when the
+ * previous one is answered) of {@code clients} threads, thread {@code i} on URL {@code i mod n}, all on one path.
+ * Same CSV as {@code load}, kind "listing-A" for the first URL, "listing-B" for the second, and so on.
  *
  * <p><b>report</b> — {@code java FaultLoad.java report --log requests.csv --phases phases.tsv --meta meta.tsv
  * --checks checks.tsv --out faults.md}: phases.tsv has {@code name, fromMillis, toMillis, WARN "Redis is
  * unavailable" lines, WARN lines (all), note}; per phase it prints requests, failures (status 0, or 4xx/5xx other
  * than a 503 on a write or while MongoDB is documented down), 503s, p50/p99/max of GETs, the share of GETs
- * answered from the cache (hit, plus stale), and the notes; then the checks table.
+ * answered from the cache (hit, plus stale), and the notes; then the checks table, and with {@code --events
+ * events.tsv} (event, requests, stale reads, failures, details) a table of the fault events that count stale reads.
  */
 public class FaultLoad {
 
@@ -45,6 +52,7 @@ public class FaultLoad {
         Map<String, String> opt = options(Arrays.copyOfRange(args, 1, args.length));
         switch (args[0]) {
             case "load" -> load(opt);
+            case "closed" -> closed(opt);
             case "report" -> report(opt);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
@@ -149,6 +157,40 @@ public class FaultLoad {
         }
     }
 
+    static void closed(Map<String, String> opt) throws Exception {
+        String[] urls = opt.get("urls").split(",");
+        String path = opt.getOrDefault("path", "/teams/SMALL/members");
+        Path out = Path.of(opt.get("out"));
+        Path stop = Path.of(opt.get("stop-file"));
+        int clients = Integer.parseInt(opt.getOrDefault("clients", "16"));
+        double maxSeconds = Double.parseDouble(opt.getOrDefault("max-seconds", "120"));
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        long until = System.nanoTime() + (long) (maxSeconds * 1e9);
+        Writer sink = new BufferedWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        Object lock = new Object();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            URI uri = URI.create(urls[c % urls.length] + path);
+            String kind = "listing-" + (char) ('A' + c % urls.length);
+            threads.add(new Thread(() -> {
+                HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build();
+                while (System.nanoTime() < until && !Files.exists(stop)) {
+                    send(http, request, kind, sink, lock);
+                }
+            }, "closed-" + c));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        synchronized (lock) {
+            sink.close();
+        }
+    }
+
     static void pace(long next) {
         long wait = next - System.nanoTime();
         if (wait > 0) {
@@ -165,10 +207,12 @@ public class FaultLoad {
         long start = System.nanoTime();
         int status;
         String cache = "none";
+        String raw = "";
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             status = response.statusCode();
             String cs = response.headers().firstValue("Cache-Status").orElse("");
+            raw = cs.replace(',', ' ');
             if (cs.contains("; hit")) {
                 cache = "hit";
             } else if (cs.contains("fwd=stale")) {
@@ -185,7 +229,7 @@ public class FaultLoad {
             return;
         }
         long micros = (System.nanoTime() - start) / 1000;
-        String line = wall + "," + kind + "," + status + "," + micros + "," + cache + "\n";
+        String line = wall + "," + kind + "," + status + "," + micros + "," + cache + "," + raw + "\n";
         synchronized (lock) {
             try {
                 sink.write(line);
@@ -203,7 +247,7 @@ public class FaultLoad {
         List<Sample> samples = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of(opt.get("log")))) {
             String[] f = line.split(",");
-            if (f.length == 5) {
+            if (f.length >= 5) {
                 samples.add(new Sample(Long.parseLong(f[0]), f[1], Integer.parseInt(f[2]), Long.parseLong(f[3]), f[4]));
             }
         }
@@ -215,12 +259,22 @@ public class FaultLoad {
         md.append("\n| phase | s | requests | failures | 503 GET | 503 write | p50 ms | p99 ms | max ms | GETs > 300 ms | hits | stale"
                 + " | \"Redis is unavailable\" WARN | WARN lines | notes |\n");
         md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+        // when the (empty) MongoDB restart began: a 404 answered after it is the empty store's, whatever phase
+        // the request started in
+        long emptyStoreFrom = Long.MAX_VALUE, emptyStoreTo = Long.MIN_VALUE;
+        for (String[] p : tsv(opt.get("phases"))) {
+            if (p[0].contains("restarted")) {
+                emptyStoreFrom = Math.min(emptyStoreFrom, Long.parseLong(p[1]));
+                emptyStoreTo = Math.max(emptyStoreTo, Long.parseLong(p[2]));
+            }
+        }
         for (String[] p : tsv(opt.get("phases"))) {
             String name = p[0];
             long from = Long.parseLong(p[1]);
             long to = Long.parseLong(p[2]);
             boolean mongoDown = name.contains("MongoDB down");
             boolean emptyStore = name.contains("restarted"); // an in-memory MongoDB comes back empty
+            long emptyFrom = emptyStoreFrom, emptyTo = emptyStoreTo;
             long requests = 0, failures = 0, unavailable = 0, unavailableWrites = 0, hits = 0, stale = 0, gets = 0, slow = 0;
             List<Long> latencies = new ArrayList<>();
             for (Sample s : samples) {
@@ -236,7 +290,8 @@ public class FaultLoad {
                 }
                 boolean ok = s.status >= 200 && s.status < 400;
                 boolean documented503 = s.status == 503 && (write || mongoDown);
-                boolean documented404 = s.status == 404 && emptyStore;
+                long answeredAt = s.at + s.micros / 1000;
+                boolean documented404 = s.status == 404 && (emptyStore || (answeredAt >= emptyFrom && answeredAt <= emptyTo));
                 if (!ok && !documented503 && !documented404) {
                     failures++;
                 }
@@ -278,8 +333,15 @@ public class FaultLoad {
                 md.append("| ").append(String.join(" | ", Arrays.copyOf(c, 4)).replace("null", "")).append(" |\n");
             }
         }
+        List<String[]> events = tsv(opt.get("events"));
+        if (!events.isEmpty()) {
+            md.append("\n### Fault events: requests, stale reads, failures\n\n| event | requests | stale reads | failures | details |\n|---|--:|--:|--:|---|\n");
+            for (String[] e : events) {
+                md.append("| ").append(String.join(" | ", Arrays.copyOf(e, 5)).replace("null", "")).append(" |\n");
+            }
+        }
         md.append("\nFailures: connection errors, timeouts (10 s) and any status >= 400, except 503 on writes and on"
-                + " reads while MongoDB is down (documented), and 404 while a restarted (empty) MongoDB waits for its data. Latencies and hit shares are of GETs (writes excluded);"
+                + " reads while MongoDB is down (documented), and 404 answered after the restart of the (empty) MongoDB began, until its data is reloaded (requests are counted in the phase they started in). Latencies and hit shares are of GETs (writes excluded);"
                 + " `hits` counts `Cache-Status: roster; hit`, `stale` counts `fwd=stale`.\n");
         Files.writeString(Path.of(opt.get("out")), md.toString());
         System.out.print(md);

@@ -119,12 +119,20 @@ mongo_classpath() {
   cat "$out"
 }
 
-# start_redis PORT: a fresh, empty, non-persistent redis-server; its pid is in $WORK/redis-PORT.pid.
+# start_redis PORT [--from-dump]: a non-persistent redis-server (no save points, no AOF) with its own directory,
+# $WORK/redis-PORT (dump file dump.rdb there: an explicit SAVE writes it); its pid is in $WORK/redis-PORT.pid.
+# Fresh and empty by default (any dump.rdb is removed first); with --from-dump it loads the dump.rdb a SAVE left.
 start_redis() {
-  local port=$1 pidfile=$WORK/redis-$1.pid
+  local port=$1 pidfile=$WORK/redis-$1.pid dir=$WORK/redis-$1
+  mkdir -p "$dir"
+  if [[ ${2:-} == --from-dump ]]; then
+    [[ -s $dir/dump.rdb ]] || die "start_redis $port --from-dump: no $dir/dump.rdb"
+  else
+    rm -f "$dir/dump.rdb"
+  fi
   rm -f "$pidfile"
   redis-server --daemonize yes --pidfile "$pidfile" --bind 127.0.0.1 --port "$port" --save "" \
-    --appendonly no --dir "$WORK" --logfile "$LOGS/redis-$port.log" >/dev/null
+    --appendonly no --dir "$dir" --dbfilename dump.rdb --logfile "$LOGS/redis-$port.log" >/dev/null
   [[ " ${REDIS_PIDFILES[*]-} " == *" $pidfile "* ]] || REDIS_PIDFILES+=("$pidfile")
   for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
   redis-cli -p "$port" ping >/dev/null 2>&1 || die "Redis did not start on $port (see $LOGS/redis-$port.log)"
@@ -141,6 +149,31 @@ start_mongo() {
   PIDS+=("$MONGO_PID")
   for _ in $(seq 300); do tail -n +"$((mark + 1))" "$LOGS/mongo.log" 2>/dev/null | grep -q listening && return 0; sleep 0.1; done
   die "mongo-java-server did not start (see $LOGS/mongo.log)"
+}
+
+# tools_classpath SRC: the MongoDB Java driver (sync) as Roster's build resolves it, for the bench's own tools
+# (cached in WORK).
+tools_classpath() {
+  local src=$1 out=$WORK/tools.classpath
+  if [[ ! -s "$out" ]]; then
+    (cd "$src" && ./mvnw -B -q dependency:build-classpath -Dmdep.outputFile="$out" \
+       -DincludeScope=runtime -DincludeGroupIds=org.mongodb -DexcludeArtifactIds=mongodb-crypt) \
+       >"$LOGS/tools-classpath.log" 2>&1 \
+      || { tail -20 "$LOGS/tools-classpath.log" >&2; die "could not resolve the MongoDB driver"; }
+  fi
+  cat "$out"
+}
+
+# start_mongo_proxy LISTEN TARGET_PORT CONTROL: bench/resilience/WriteFaults.java proxy in front of the MongoDB
+# server (replies to chosen commands can be held or swallowed through the control port); sets PROXY_PID.
+start_mongo_proxy() {
+  local listen=$1 target=$2 control=$3
+  (exec "$JAVA" -Xmx128m -cp "$TOOLS_CP" "$BENCH_DIR/resilience/WriteFaults.java" proxy --listen "$listen" \
+     --target "127.0.0.1:$target" --control "$control" >>"$LOGS/mongo-proxy.log" 2>&1) &
+  PROXY_PID=$!
+  PIDS+=("$PROXY_PID")
+  for _ in $(seq 300); do grep -q listening "$LOGS/mongo-proxy.log" 2>/dev/null && return 0; sleep 0.1; done
+  die "the MongoDB proxy did not start (see $LOGS/mongo-proxy.log)"
 }
 
 # start_roster NAME JAR HTTP_PORT MGMT_PORT [-D… options]: the packaged app (prod profile) in the background.
