@@ -114,14 +114,14 @@ class RedisKeysLostIT {
                         }
                     }
                     if (ThreadLocalRandom.current().nextInt(10) == 0) {
-                        victims.add("roster:epoch");
+                        victims.add("roster:{epoch}");
                     }
                     if (!victims.isEmpty()) {
                         List<String> command = new ArrayList<>(List.of("DEL"));
                         command.addAll(victims);
                         deletedKeys.addAndGet((Long) redis.call(command.toArray(String[]::new)));
                         deletedStampKeys.addAndGet(victims.stream()
-                                .filter(k -> k.startsWith("roster:g:") || k.equals("roster:epoch"))
+                                .filter(k -> k.startsWith("roster:g:") || k.equals("roster:{epoch}"))
                                 .count());
                     }
                     Thread.sleep(3);

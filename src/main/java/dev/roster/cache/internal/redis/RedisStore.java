@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
@@ -43,7 +44,7 @@ public class RedisStore {
     private final Duration timeout;
     private final Duration chunkTimeout;
     private final Duration busyTimeout;
-    private volatile long lastAnswer = System.nanoTime();
+    private final AtomicLong latestAnsweredSend = new AtomicLong(System.nanoTime());
 
     private final boolean cluster;
     private final Lineage lineage;
@@ -231,7 +232,7 @@ public class RedisStore {
         return Uni.createFrom().deferred(() -> {
             long sentAt = System.nanoTime();
             long lateAtSend = lag.lateNanos();
-            Uni<T> shared = command.invoke(this::answered).memoize().indefinitely();
+            Uni<T> shared = command.invoke(() -> answered(sentAt)).memoize().indefinitely();
             return shared.ifNoItem()
                     .after(limit)
                     .on(lag.timers())
@@ -278,13 +279,16 @@ public class RedisStore {
                 .failWith(() -> new RedisTimeoutException(busyTimeout));
     }
 
-    private void answered() {
-        lastAnswer = System.nanoTime();
+    private void answered(long sentAt) {
+        latestAnsweredSend.accumulateAndGet(sentAt, (a, b) -> b - a > 0 ? b : a);
     }
 
-    /** Whether Redis answered any command of this process after {@code sentAt}. */
+    /**
+     * Whether Redis answered a command this process sent after {@code sentAt}: it is working, and this command
+     * is only slow. Answers to commands sent earlier prove nothing (they may have left just before a freeze).
+     */
     private boolean answeredSince(long sentAt) {
-        return lastAnswer - sentAt > 0;
+        return latestAnsweredSend.get() - sentAt > 0;
     }
 
     /** A Redis command that did not answer within the configured timeout. */
