@@ -53,7 +53,7 @@ class CacheUnderLoadTest {
             Api.listing(team).then().statusCode(200);
         }
         double fallbacks = count("roster.cache.fallbacks", "team-listing", null);
-        double hits = count("roster.cache.requests", "team-listing", "hit");
+        double hits = count("cache.gets", "team-listing", "hit");
         HttpClient client = HttpClient.newBuilder()
                 .executor(java.util.concurrent.Executors.newFixedThreadPool(32))
                 .build();
@@ -75,6 +75,6 @@ class CacheUnderLoadTest {
         }
         assertEquals(CLIENTS, hitAnswers, "Cache-Status seen: " + statuses);
         assertEquals(fallbacks, count("roster.cache.fallbacks", "team-listing", null));
-        assertEquals(hits + CLIENTS, count("roster.cache.requests", "team-listing", "hit"));
+        assertEquals(hits + CLIENTS, count("cache.gets", "team-listing", "hit"));
     }
 }

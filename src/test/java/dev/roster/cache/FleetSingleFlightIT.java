@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class FleetSingleFlightIT {
 
-    private static final Pattern LOADS = Pattern.compile(
-            "roster_cache_loads_seconds_count\\{[^}]*cache=\"(team-listing|team-page)\"[^}]*} ([0-9.]+)");
+    private static final Pattern LOADS =
+            Pattern.compile("(?m)^cache_loads_seconds_count\\{[^}]*cache=\"(team-listing|team-page)\"[^}]*} ([0-9.]+)");
 
     private static double loads(Fleet fleet, Fleet.Instance instance, String cache) throws Exception {
         String metrics = fleet.get(instance.management("/q/metrics")).body();

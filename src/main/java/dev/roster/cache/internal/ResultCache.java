@@ -65,11 +65,16 @@ public class ResultCache {
     }
 
     public Uni<Object> get(Lookup l, Supplier<Uni<Object>> loader) {
+        return metrics.lookup(l, () -> serve(l, loader));
+    }
+
+    private Uni<Object> serve(Lookup l, Supplier<Uni<Object>> loader) {
         if (!l.settings().enabled()) {
             metrics.bypass(l.cache());
             long start = System.nanoTime();
             return loader.get()
-                    .invoke(() -> metrics.load(l.cache(), System.nanoTime() - start))
+                    .onItemOrFailure()
+                    .invoke((v, failure) -> timed(l, start, failure))
                     .map(v -> ResultCodec.mark(l, v, CacheStatus.bypass("disabled")));
         }
         if (!store.available()) {
@@ -78,19 +83,26 @@ public class ResultCache {
         return evictions.readyForReads().chain(ready -> ready ? lookup(l, loader) : withoutStore(l, loader));
     }
 
+    private void timed(Lookup l, long start, Throwable failure) {
+        if (failure == null) {
+            metrics.load(l.cache(), System.nanoTime() - start);
+        } else {
+            metrics.loadFailed(l.cache(), System.nanoTime() - start);
+        }
+    }
+
     /** The store unavailable: compute, still once per key in this process for callers arriving together. */
     private Uni<Object> withoutStore(Lookup l, Supplier<Uni<Object>> loader) {
         metrics.fallback(l.cache());
-        metrics.bypass(l.cache());
         // No stamp can tell a computation that started before a write of this instance: the count of its
         // evictions does, so a read after a local write never joins a computation from before it.
         String flightKey = l.id() + "|without-store|" + evictions.localWrites();
         Supplier<Uni<Flight>> compute = () -> {
             long start = System.nanoTime();
-            return loader.get().map(v -> {
-                metrics.load(l.cache(), System.nanoTime() - start);
-                return new Flight(v, ResultCodec.shareable(v));
-            });
+            return loader.get()
+                    .onItemOrFailure()
+                    .invoke((v, failure) -> timed(l, start, failure))
+                    .map(v -> new Flight(v, ResultCodec.shareable(v)));
         };
         return flights.join(flightKey, compute, loader, () -> metrics.coalesced(l.cache()))
                 .map(v -> ResultCodec.mark(l, v, CacheStatus.bypass("redis-unavailable")));

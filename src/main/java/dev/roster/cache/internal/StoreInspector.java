@@ -43,7 +43,7 @@ public class StoreInspector implements CacheInspector {
             out.put("tags", held.get("tags"));
             out.put("leaseHeld", held.get("leaseHeld"));
             out.put("entry", held.get("entry"));
-            out.put("hitCount", "not tracked per key; see roster_cache_requests_total{cache}");
+            out.put("hitCount", "not tracked per key; see cache_gets_total{cache}");
             return out;
         });
     }

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * Computes a result and stores it under the stamp observed before computing. The stamp's absent keys are
@@ -23,6 +24,8 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 public class Computation {
+
+    private static final Logger LOG = Logger.getLogger(Computation.class);
 
     private final EntryStore store;
     private final ResultCodec codec;
@@ -43,7 +46,9 @@ public class Computation {
                 .recoverWithNull()
                 .chain(complete -> {
                     long start = System.nanoTime();
-                    return loader.get()
+                    return metrics.computing(l, loader)
+                            .onFailure()
+                            .invoke(() -> metrics.loadFailed(l.cache(), System.nanoTime() - start))
                             .onFailure()
                             .call(() -> store.release(l, token))
                             .chain(result -> {
@@ -61,7 +66,9 @@ public class Computation {
             CachedBody body = (CachedBody) result;
             var chunks = store.storeStream(
                     l, draft(l, stamp, true, body.empty(), body.etag(), 0), body.chunks(), token, stored -> {
-                        if (!stored) {
+                        if (stored) {
+                            metrics.put(l.cache());
+                        } else {
                             metrics.error(l.cache(), "store");
                         }
                     });
@@ -69,12 +76,16 @@ public class Computation {
         }
         ResultCodec.Whole whole = codec.whole(l, result);
         EntryDraft draft = draft(l, stamp, whole.present(), whole.empty(), whole.etag(), nanos / 1000);
-        return store.store(l, draft, whole.bytes(), token).map(stored -> {
-            if (!stored) {
-                metrics.error(l.cache(), "store");
-            }
-            return new Flight(ResultCodec.mark(l, result, CacheStatus.miss(stored)), true);
-        });
+        return metrics.storing(l, () -> store.store(l, draft, whole.bytes(), token))
+                .map(stored -> {
+                    if (stored) {
+                        metrics.put(l.cache());
+                        LOG.debugf("Stored %s (computed in %d ms)", l.trace(), nanos / 1_000_000);
+                    } else {
+                        metrics.error(l.cache(), "store");
+                    }
+                    return new Flight(ResultCodec.mark(l, result, CacheStatus.miss(stored)), true);
+                });
     }
 
     private static Flight unstored(Lookup l, Object result) {

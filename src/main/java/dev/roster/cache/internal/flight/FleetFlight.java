@@ -96,7 +96,11 @@ public class FleetFlight {
                 .recoverWithNull()
                 .chain(found -> {
                     if (found != null && found.freshEntry(System.currentTimeMillis()) != null) {
-                        return validHit(l, found);
+                        return validHit(l, found).invoke(served -> {
+                            if (served != null) {
+                                metrics.leaseServed(l.cache());
+                            }
+                        });
                     }
                     boolean transientError = found == null && store.circuitClosed();
                     if (!transientError
@@ -116,7 +120,10 @@ public class FleetFlight {
                 });
     }
 
-    /** A hit on the entry that {@code found} holds, if it is valid and fresh (null otherwise or on failure). */
+    /**
+     * A hit on the entry that {@code found} holds, if it is valid and fresh (null otherwise or on failure). Not
+     * a cache get of its own: the caller's lookup was already counted as a miss.
+     */
     private Uni<Flight> validHit(Lookup l, Found found) {
         long now = System.currentTimeMillis();
         var entry = found.freshEntry(now);
@@ -124,7 +131,6 @@ public class FleetFlight {
             return Uni.createFrom().nullItem();
         }
         return codec.hit(l, entry, now)
-                .invoke(() -> metrics.hit(l.cache()))
                 .map(result -> new Flight(result, true))
                 .onFailure()
                 .recoverWithNull();
