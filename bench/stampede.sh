@@ -34,11 +34,11 @@ start_redis "$REDIS_PORT"; start_mongo "$MONGO_PORT"
 COMMON=(-Dquarkus.mongodb.connection-string=mongodb://127.0.0.1:$MONGO_PORT -Dquarkus.redis.hosts=redis://127.0.0.1:$REDIS_PORT)
 http() { echo $((PORT_BASE + 10 + $1)); }
 mgmt() { echo $((PORT_BASE + 20 + $1)); }
-loads() {  # loads INSTANCE CACHE: roster_cache_loads_seconds_count of one cache
-  curl -s "http://127.0.0.1:$(mgmt "$1")/q/metrics" | awk -v c="cache=\"$2\"" 'index($0,"roster_cache_loads_seconds_count{") && index($0,c) {s+=$NF} END {print s+0}'
+loads() {  # loads INSTANCE CACHE: cache_loads_seconds_count of one cache
+  curl -s "http://127.0.0.1:$(mgmt "$1")/q/metrics" | awk -v c="cache=\"$2\"" 'index($0,"cache_loads_seconds_count{") && !index($0,"roster_") && index($0,c) {s+=$NF} END {print s+0}'
 }
 misses() {
-  curl -s "http://127.0.0.1:$(mgmt "$1")/q/metrics" | awk -v c="cache=\"$2\"" 'index($0,"roster_cache_requests_total{") && index($0,c) && index($0,"result=\"miss\"") {s+=$NF} END {print s+0}'
+  curl -s "http://127.0.0.1:$(mgmt "$1")/q/metrics" | awk -v c="cache=\"$2\"" 'index($0,"cache_gets_total{") && !index($0,"roster_") && index($0,c) && index($0,"result=\"miss\"") {s+=$NF} END {print s+0}'
 }
 start() {  # start INDEX extra -D options...
   local i=$1; shift
@@ -99,7 +99,7 @@ out_file=$RESULTS_DIR/stampede-latest.md
   echo "| Roster, cache on (single flight + lease) | 2 sharing one Redis | $cached_loads | $bodies |"
   echo "| Roster, cache off (reference) | 1 | $off_loads | $bodies_off |"
   echo
-  echo "Loads are the \`roster_cache_loads_seconds_count{cache=\"team-listing\"}\` deltas of the instances."
+  echo "Loads are the \`cache_loads_seconds_count{cache=\"team-listing\"}\` deltas of the instances."
   echo
   echo "## A hot key across its TTL boundary: wrk -t2 -c16 for 4 TTLs of ${TTL} s on a 100-member listing"
   echo

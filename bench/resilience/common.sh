@@ -183,7 +183,7 @@ start_roster() {
   (cd "$WORK" && exec "$JAVA" -Xmx1g -XX:+UseG1GC \
      -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$http" \
      -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$mgmt" \
-     -Dmp.jwt.verify.publickey.location="$KEYS/publicKey.pem" \
+     -Dmp.jwt.verify.publickey.location="$KEYS/publicKey.pem" -Dquarkus.log.console.json.enabled=false \
      "$@" -jar "$jar" >>"$LOGS/$name.log" 2>&1) &
   ROSTER_PID[$name]=$!
   PIDS+=("$!")
