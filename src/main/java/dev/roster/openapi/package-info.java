@@ -27,10 +27,12 @@
                         headers = {
                             @Header(
                                     name = "ETag",
+                                    required = true,
                                     description = "Strong validator of the representation.",
                                     schema = @Schema(type = SchemaType.STRING, examples = "\"3q2-7w\"")),
                             @Header(
                                     name = "Cache-Status",
+                                    required = true,
                                     description = "RFC 9211: how the result cache served this answer.",
                                     schema = @Schema(type = SchemaType.STRING, examples = "roster; hit; ttl=57")),
                             @Header(

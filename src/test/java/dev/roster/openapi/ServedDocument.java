@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
@@ -22,8 +24,15 @@ import java.util.Set;
 final class ServedDocument {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** OpenAPI 3.1 schemas are JSON Schema 2020-12. */
-    private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    /**
+     * OpenAPI 3.1 schemas are JSON Schema 2020-12; the copied {@code components}, there only for the {@code $ref}s to
+     * reach, is known to the dialect as a keyword that validates nothing.
+     */
+    private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(
+            SpecVersion.VersionFlag.V202012,
+            factory -> factory.metaSchema(JsonMetaSchema.builder(JsonMetaSchema.getV202012())
+                    .keyword(new NonValidationKeyword("components"))
+                    .build()));
 
     private static final SchemaValidatorsConfig ASSERT_FORMATS =
             SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
@@ -70,7 +79,7 @@ final class ServedDocument {
                 method + " " + path + " " + status + " documents no schema for " + mediaType + " (has "
                         + content.properties() + ")");
         ObjectNode standalone = JSON.createObjectNode();
-        standalone.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+        standalone.put("$schema", JsonMetaSchema.getV202012().getIri());
         standalone.setAll((ObjectNode) schema.deepCopy());
         standalone.set("components", root.path("components"));
         return SCHEMAS.getSchema(standalone, ASSERT_FORMATS);
