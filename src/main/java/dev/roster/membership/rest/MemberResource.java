@@ -6,6 +6,8 @@ import dev.roster.membership.Member;
 import dev.roster.membership.service.MemberCommands;
 import dev.roster.membership.service.MemberJson;
 import dev.roster.membership.service.MemberQueries;
+import dev.roster.openapi.ApiSchemas;
+import dev.roster.openapi.ApiSecurity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -19,13 +21,26 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 
 /** Single members: read (cached), create, replace, delete. */
 @Path("/members")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Members")
 public class MemberResource {
+
+    private static final String MEMBER_EXAMPLE = "{\"name\":\"ada\",\"team\":\"ALPHA\",\"email\":\"ada@example.org\","
+            + "\"role\":\"lead\",\"joinedAt\":\"2026-01-05T09:30:00.123Z\",\"version\":1}";
 
     private final MemberQueries queries;
     private final MemberCommands commands;
@@ -41,7 +56,36 @@ public class MemberResource {
 
     @GET
     @Path("/{name}")
-    public Uni<Response> get(@RestPath String name, @RestHeader("If-None-Match") String ifNoneMatch, UriInfo uri) {
+    @Operation(summary = "One member (cached)")
+    @APIResponse(
+            responseCode = "200",
+            description = "The member.",
+            headers = {@Header(name = "ETag", ref = "ETag"), @Header(name = "Cache-Status", ref = "Cache-Status")},
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ApiSchemas.MemberView.class),
+                            examples = @ExampleObject(name = "member", value = MEMBER_EXAMPLE)))
+    @APIResponse(
+            responseCode = "304",
+            description = "If-None-Match names the current representation.",
+            headers = {@Header(name = "ETag", ref = "ETag"), @Header(name = "Cache-Status", ref = "Cache-Status")})
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(
+            responseCode = "404",
+            description = "No member of that name (absence is cached too; a create evicts it).",
+            headers = @Header(name = "Cache-Status", ref = "Cache-Status"),
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            schema = @Schema(implementation = ApiSchemas.ProblemView.class)))
+    @APIResponse(responseCode = "503", ref = "Unavailable")
+    public Uni<Response> get(
+            @Parameter(description = "Percent-encoded; every value the name rules allow round-trips.") @RestPath
+                    String name,
+            @Parameter(description = "ETags, weak comparison; '*' matches any.") @RestHeader("If-None-Match")
+                    String ifNoneMatch,
+            UriInfo uri) {
         PathRules.name(name);
         return queries.member(name)
                 .map(body -> CachedAnswers.of(body, ifNoneMatch, uri.getPath(), "no member named '" + name + "'"));
@@ -49,6 +93,31 @@ public class MemberResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a member")
+    @SecurityRequirement(name = ApiSecurity.BEARER)
+    @APIResponse(
+            responseCode = "201",
+            description = "Created: joinedAt now, version 1.",
+            headers = {
+                @Header(name = "ETag", ref = "ETag"),
+                @Header(
+                        name = "Location",
+                        required = true,
+                        description = "The member's path, percent-encoded.",
+                        schema = @Schema(format = "uri-reference", examples = "/members/ada"))
+            },
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ApiSchemas.MemberView.class),
+                            examples = @ExampleObject(name = "member", value = MEMBER_EXAMPLE)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "413", ref = "PayloadTooLarge")
+    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     public Uni<Response> create(MemberInput input) {
         MemberInput valid = bodies.valid(input);
         return commands.create(valid.name(), valid.team(), valid.email(), valid.role())
@@ -58,7 +127,30 @@ public class MemberResource {
     @PUT
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> replace(@RestPath String name, @RestHeader("If-Match") String ifMatch, MemberInput input) {
+    @Operation(summary = "Replace a member's team, email and role", description = "Fields left out are removed.")
+    @SecurityRequirement(name = ApiSecurity.BEARER)
+    @APIResponse(
+            responseCode = "200",
+            description = "The member; version unchanged when nothing changed.",
+            headers = @Header(name = "ETag", ref = "ETag"),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ApiSchemas.MemberView.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "412", ref = "PreconditionFailed")
+    @APIResponse(responseCode = "413", ref = "PayloadTooLarge")
+    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
+    public Uni<Response> replace(
+            @RestPath String name,
+            @Parameter(description = "ETags, strong comparison; '*' matches any.") @RestHeader("If-Match")
+                    String ifMatch,
+            MemberInput input) {
         PathRules.name(name);
         if (input != null && input.name() != null && !input.name().equals(name)) {
             throw new ValidationException(List.of(new Problem.Violation("name", "must equal the name in the path")));
@@ -71,7 +163,20 @@ public class MemberResource {
 
     @DELETE
     @Path("/{name}")
-    public Uni<Response> delete(@RestPath String name, @RestHeader("If-Match") String ifMatch) {
+    @Operation(summary = "Delete a member")
+    @SecurityRequirement(name = ApiSecurity.BEARER)
+    @APIResponse(responseCode = "204", description = "Deleted.")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "412", ref = "PreconditionFailed")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
+    public Uni<Response> delete(
+            @RestPath String name,
+            @Parameter(description = "ETags, strong comparison; '*' matches any.") @RestHeader("If-Match")
+                    String ifMatch) {
         PathRules.name(name);
         return commands.delete(name, ifMatch).map(change -> Response.noContent().build());
     }

@@ -1,0 +1,215 @@
+package dev.roster.openapi;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.roster.support.Api;
+import dev.roster.support.Unique;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the routes answer is what the OpenAPI document served on the management interface says: real answers are
+ * validated against the document's schema for their path, method, status and media type.
+ */
+@QuarkusTest
+class OpenApiContractTest {
+
+    private static final String MEMBER = "/members/{name}";
+    private static final String MEMBERS = "/members";
+    private static final String LISTING = "/teams/{team}/members";
+    private static final String TEAMS = "/teams";
+    private static final String BULK = "/members/bulk";
+
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
+    private ServedDocument document;
+
+    @BeforeEach
+    void fetchDocument() {
+        byte[] json = given().get(management + "openapi?format=json")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray();
+        document = new ServedDocument(json);
+    }
+
+    @Test
+    void shouldDescribeBulkSchemasSecurityAndTypedLimit() {
+        JsonNode bulk = document.operation(BULK, "post");
+        assertFalse(bulk.path("requestBody")
+                .path("content")
+                .path("application/x-ndjson")
+                .isMissingNode());
+        for (int status : new int[] {401, 403, 413, 415}) {
+            assertFalse(document.response(BULK, "post", status)
+                    .path("content")
+                    .path("application/problem+json")
+                    .isMissingNode());
+        }
+        JsonNode schemas = document.root.path("components").path("schemas");
+        assertTrue(schemas.has("Member"), "Member schema");
+        assertTrue(schemas.path("Problem").path("properties").has("violations"), "Problem schema with violations");
+        List<String> bearers = new ArrayList<>();
+        document.root.path("components").path("securitySchemes").properties().forEach(scheme -> {
+            if ("http".equals(scheme.getValue().path("type").asText())
+                    && "bearer"
+                            .equalsIgnoreCase(scheme.getValue().path("scheme").asText())) {
+                bearers.add(scheme.getKey());
+            }
+        });
+        assertEquals(1, bearers.size(), "one bearer scheme");
+        JsonNode limit = limitParameter().path("schema");
+        assertEquals("integer", limit.path("type").asText(), "limit is an integer: " + limit);
+        assertEquals(1, limit.path("minimum").asInt());
+        assertEquals(1000, limit.path("maximum").asInt());
+        assertEveryWriteNeeds(bearers.get(0));
+        assertEverySuccessHasSchema();
+    }
+
+    @Test
+    void shouldAnswerMemberRoutesAsDocumented() {
+        String team = Unique.name("oa-team");
+        String name = Unique.name("oa-ada");
+        Map<String, Object> input = Api.member(name, team);
+        input.put("email", "ada@example.org");
+        input.put("role", "lead");
+        Response created = given().contentType(ContentType.JSON).body(input).post(MEMBERS);
+        assertEquals(201, created.statusCode());
+        document.assertDocuments(MEMBERS, "post", created);
+
+        Response found = Api.memberView(name);
+        assertEquals(200, found.statusCode());
+        assertEquals(
+                name,
+                document.assertDocuments(MEMBER, "get", found).path("name").asText());
+
+        Response missing = Api.memberView(Unique.name("oa-nobody"));
+        assertEquals(404, missing.statusCode());
+        document.assertDocuments(MEMBER, "get", missing);
+    }
+
+    @Test
+    void shouldDocumentViolationsOfAnInvalidCreate() {
+        Response invalid =
+                given().contentType(ContentType.JSON).body(Map.of("name", "")).post(MEMBERS);
+        assertEquals(400, invalid.statusCode());
+        JsonNode problem = document.assertDocuments(MEMBERS, "post", invalid);
+        assertFalse(problem.path("violations").isEmpty(), "violations listed: " + problem);
+    }
+
+    @Test
+    void shouldAnswerListingsPagesAndTeamsAsDocumented() {
+        String team = Unique.name("oa-list");
+        for (String member : List.of("a", "b", "c")) {
+            Api.create(team + "-" + member, team).then().statusCode(201);
+        }
+        Response listing = Api.listing(team);
+        assertEquals(200, listing.statusCode());
+        assertEquals(
+                3,
+                document.assertDocuments(LISTING, "get", listing)
+                        .path("members")
+                        .size());
+
+        Response page = given().urlEncodingEnabled(false).get("/teams/" + Api.segment(team) + "/members?limit=2");
+        assertEquals(200, page.statusCode());
+        assertEquals(
+                team + "-b",
+                document.assertDocuments(LISTING, "get", page).path("next").asText());
+
+        Response teams = given().get(TEAMS);
+        assertEquals(200, teams.statusCode());
+        document.assertDocuments(TEAMS, "get", teams);
+    }
+
+    @Test
+    void shouldAnswerBulkAsDocumented() {
+        String team = Unique.name("oa-bulk");
+        String lines = "{\"name\":\"" + team + "-1\",\"team\":\"" + team + "\"}\n" + "{\"name\":\"\"}\n";
+        Response report = given().contentType("application/x-ndjson")
+                .body(lines.getBytes(StandardCharsets.UTF_8))
+                .post(BULK);
+        assertEquals(200, report.statusCode());
+        JsonNode body = document.assertDocuments(BULK, "post", report);
+        assertEquals(1, body.path("failed").asInt());
+    }
+
+    @Test
+    void shouldRejectWhatTheSchemasDoNotDescribe() {
+        // Guards the check itself: were the schemas empty or unreachable, every answer would pass.
+        var member = document.schema(MEMBER, "get", 200, "application/json");
+        assertFalse(member.validate(ServedDocument.parse("{}")).isEmpty(), "Member requires fields");
+        assertFalse(
+                member.validate(ServedDocument.parse(
+                                "{\"name\":\"a\",\"team\":\"b\",\"joinedAt\":\"2026-01-01T00:00:00Z\",\"version\":1,"
+                                        + "\"extra\":true}"))
+                        .isEmpty(),
+                "Member admits no other fields");
+        var problem = document.schema(MEMBERS, "post", 400, "application/problem+json");
+        assertFalse(
+                problem.validate(ServedDocument.parse("{\"title\":\"x\",\"status\":400}"))
+                        .isEmpty(),
+                "Problem requires type");
+    }
+
+    private JsonNode limitParameter() {
+        for (JsonNode parameter : document.operation(LISTING, "get").path("parameters")) {
+            JsonNode resolved = document.resolve(parameter);
+            if ("limit".equals(resolved.path("name").asText())) {
+                return resolved;
+            }
+        }
+        throw new AssertionError("no limit parameter on GET " + LISTING);
+    }
+
+    private void assertEveryWriteNeeds(String scheme) {
+        int writes = 0;
+        for (var path : document.root.path("paths").properties()) {
+            for (String method : List.of("post", "put", "patch", "delete")) {
+                JsonNode op = path.getValue().path(method);
+                if (op.isMissingNode()) {
+                    continue;
+                }
+                writes++;
+                boolean required = false;
+                for (JsonNode requirement : op.path("security")) {
+                    required |= requirement.has(scheme);
+                }
+                assertTrue(required, method + " " + path.getKey() + " must require " + scheme);
+            }
+        }
+        assertEquals(5, writes, "POST and bulk POST, PUT, DELETE member, DELETE team");
+    }
+
+    private void assertEverySuccessHasSchema() {
+        for (var path : document.root.path("paths").properties()) {
+            for (var op : path.getValue().properties()) {
+                JsonNode ok = op.getValue().path("responses").path("200");
+                if (ok.isMissingNode()) {
+                    continue;
+                }
+                JsonNode content = document.resolve(ok).path("content");
+                assertFalse(content.isEmpty(), op.getKey() + " " + path.getKey() + " 200 has no content");
+                content.properties()
+                        .forEach(media -> assertFalse(
+                                media.getValue().path("schema").isMissingNode(),
+                                op.getKey() + " " + path.getKey() + " 200 " + media.getKey() + " has no schema"));
+            }
+        }
+    }
+}
