@@ -280,7 +280,10 @@ public class RedisStore {
     }
 
     private void answered(long sentAt) {
-        latestAnsweredSend.accumulateAndGet(sentAt, (a, b) -> b - a > 0 ? b : a);
+        // Read first: most answers are not the latest send, and a contended CAS on every answer costs throughput.
+        if (sentAt - latestAnsweredSend.get() > 0) {
+            latestAnsweredSend.accumulateAndGet(sentAt, (a, b) -> b - a > 0 ? b : a);
+        }
     }
 
     /**
