@@ -40,7 +40,13 @@ public class Evictions implements TagInvalidator {
     private final EntryStore store;
     private final NearCache near;
     private final CacheMetrics metrics;
-    private final AtomicBoolean epochOwed = new AtomicBoolean();
+    /**
+     * Debts are counted, not flagged: a replacement settles only the debts owed before it was sent, so a bump
+     * that fails while a replacement is in flight is still owed after it lands.
+     */
+    private final AtomicLong owed = new AtomicLong();
+
+    private final AtomicLong settled = new AtomicLong();
     private final AtomicBoolean settling = new AtomicBoolean();
     private final AtomicBoolean retrying = new AtomicBoolean();
     private final AtomicLong localWrites = new AtomicLong();
@@ -94,19 +100,27 @@ public class Evictions implements TagInvalidator {
      * yet (the epoch could not be replaced, or another request is replacing it right now).
      */
     Uni<Boolean> readyForReads() {
-        if (!epochOwed.get()) {
+        if (!owing()) {
             return Uni.createFrom().item(true);
         }
         return settle();
+    }
+
+    private boolean owing() {
+        return settled.get() != owed.get();
     }
 
     private Uni<Boolean> settle() {
         if (!settling.compareAndSet(false, true)) {
             return Uni.createFrom().item(false);
         }
+        long covers = owed.get();
         return store.replaceEpoch()
                 .map(ignored -> {
-                    epochOwed.set(false);
+                    settled.accumulateAndGet(covers, Math::max);
+                    if (owing()) {
+                        return false;
+                    }
                     near.clear();
                     metrics.epochBumps();
                     LOG.infof("Replaced the cache epoch: entries stored before Redis became unavailable are ignored");
@@ -124,7 +138,7 @@ public class Evictions implements TagInvalidator {
      */
     void owe(String why) {
         near.clear();
-        if (epochOwed.compareAndSet(false, true)) {
+        if (owed.getAndIncrement() == settled.get()) {
             LOG.warnf("Cache evictions may have been lost (%s): the epoch will be replaced when Redis answers", why);
         }
         settleSoon();
@@ -139,7 +153,7 @@ public class Evictions implements TagInvalidator {
                 .onItem()
                 .delayIt()
                 .by(SETTLE_RETRY)
-                .chain(() -> epochOwed.get() && store.available()
+                .chain(() -> owing() && !settling.get() && store.available()
                         ? settle()
                         : Uni.createFrom().item(false))
                 .onFailure()
@@ -147,7 +161,7 @@ public class Evictions implements TagInvalidator {
                 .subscribe()
                 .with(ignored -> {
                     retrying.set(false);
-                    if (epochOwed.get()) {
+                    if (owing()) {
                         settleSoon();
                     }
                 });

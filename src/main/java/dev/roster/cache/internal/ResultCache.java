@@ -147,22 +147,26 @@ public class ResultCache {
     /** A miss: computed once per key (process and fleet); an expired copy, if any, answers when that fails. */
     private Uni<Object> miss(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader, Entry expired) {
         metrics.miss(l.cache());
-        return flights.join(
+        // Callers share a computation only under a complete stamp: two observations of a missing key are not the
+        // same state (a write in between changes nothing a stamp can see), so each such caller leads its own
+        // and the fleet lease still lets one of them compute.
+        Uni<Object> computed = stamp.complete()
+                ? flights.join(
                         l.id() + "|" + stamp,
                         () -> fleet.lead(l, stamp, loader),
                         () -> fleet.awaitOther(l, stamp, loader),
                         () -> metrics.coalesced(l.cache()))
-                .onFailure()
-                .recoverWithUni(failure -> {
-                    if (expired == null) {
-                        return Uni.createFrom().failure(failure);
-                    }
-                    metrics.stale(l.cache());
-                    LOG.warnf(
-                            "Serving an expired copy of %s: computing it failed (%s)",
-                            l.trace(), failure.getClass().getSimpleName());
-                    long age = (expired.remainingMillis(System.currentTimeMillis()) - 999) / 1000;
-                    return codec.read(l, expired, CacheStatus.stale(age));
-                });
+                : fleet.lead(l, stamp, loader).map(Flight::result);
+        return computed.onFailure().recoverWithUni(failure -> {
+            if (expired == null) {
+                return Uni.createFrom().failure(failure);
+            }
+            metrics.stale(l.cache());
+            LOG.warnf(
+                    "Serving an expired copy of %s: computing it failed (%s)",
+                    l.trace(), failure.getClass().getSimpleName());
+            long age = (expired.remainingMillis(System.currentTimeMillis()) - 999) / 1000;
+            return codec.read(l, expired, CacheStatus.stale(age));
+        });
     }
 }

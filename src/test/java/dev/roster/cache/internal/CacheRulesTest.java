@@ -200,6 +200,38 @@ class CacheRulesTest {
     }
 
     @Test
+    void shouldStillOweTheEpochForABumpThatFailedWhileTheEpochWasBeingReplaced() {
+        Lookup l = lookup("owed-twice");
+        get(l);
+        store.failing(true);
+        write("owed-twice", "v2");
+        store.failing(false);
+        store.afterReplaceEpoch(() -> {
+            store.afterReplaceEpoch(() -> {});
+            // Another instance stores v2 under the new epoch; then a write whose bump is refused.
+            store.storedByOther(l, "\"v2\"".getBytes(), 30_000);
+            store.failBumps(true);
+            write("owed-twice", "v3");
+            store.failBumps(false);
+        });
+        assertEquals("v3", get(l), "the debt of the later write is not settled by the earlier replacement");
+    }
+
+    @Test
+    void shouldNotShareAComputationBetweenCallersThatBothSawAMissingGeneration() {
+        Lookup l = lookup("absent-twice");
+        store.failComplete(true);
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        var early = cache.get(l, heldLoader(gate)).subscribeAsCompletionStage().toCompletableFuture();
+        // The generation is still missing, so this write's bump changes nothing a stamp can see.
+        write("absent-twice", "v2");
+        var late = cache.get(l, loader()).subscribeAsCompletionStage().toCompletableFuture();
+        gate.complete(null);
+        assertEquals("v1", early.join());
+        assertEquals("v2", late.join(), "a caller after the write does not get the computation from before it");
+    }
+
+    @Test
     void shouldComputeWhenTheLeaseHolderDisappearsWithoutAnEntry() {
         Lookup l = lookup("orphan");
         store.leaseHeldByOther(l);

@@ -35,6 +35,8 @@ final class InMemoryEntryStore implements EntryStore {
     private volatile boolean failing;
     private volatile boolean failComplete;
     private volatile Consumer<LeaseRequest> beforeLookup = request -> {};
+    private volatile Runnable afterReplaceEpoch = () -> {};
+    private volatile boolean failBumps;
     final AtomicInteger lookups = new AtomicInteger();
     final AtomicInteger stores = new AtomicInteger();
 
@@ -43,6 +45,16 @@ final class InMemoryEntryStore implements EntryStore {
     /** Runs {@code hook} before every lookup, with the lease request it carries. */
     void beforeLookup(Consumer<LeaseRequest> hook) {
         beforeLookup = hook;
+    }
+
+    /** Runs {@code hook} once an epoch replacement has landed, before its answer returns. */
+    void afterReplaceEpoch(Runnable hook) {
+        afterReplaceEpoch = hook;
+    }
+
+    /** Bumps fail (reads still work), as on a Redis refusing writes. */
+    void failBumps(boolean fail) {
+        failBumps = fail;
     }
 
     /** Every call fails from now on (a store that stopped answering), or answers again. */
@@ -223,9 +235,12 @@ final class InMemoryEntryStore implements EntryStore {
 
     @Override
     public Uni<Void> bump(Collection<Tag> tags) {
+        if (failBumps) {
+            return Uni.createFrom().failure(new IllegalStateException("bump refused"));
+        }
         return answer(() -> {
             for (Tag tag : tags) {
-                generations.computeIfPresent(tag.toString(), (k, g) -> g + 1);
+                generations.remove(tag.toString());
             }
             return null;
         });
@@ -234,7 +249,8 @@ final class InMemoryEntryStore implements EntryStore {
     @Override
     public Uni<Void> replaceEpoch() {
         return answer(() -> {
-            epoch = Stamp.fresh();
+            epoch = Stamp.ABSENT;
+            afterReplaceEpoch.run();
             return null;
         });
     }

@@ -60,12 +60,12 @@ final class RedisCircuit {
         if (now - deadline < 0) {
             return false;
         }
-        // One caller wins the deadline; it becomes the probe (from OPEN, or replacing a probe that went silent).
+        // One caller wins the deadline; it becomes the probe (from OPEN, or replacing a probe that went silent),
+        // unless a success closed the circuit meanwhile, which it must not undo.
         if (!until.compareAndSet(deadline, now + probeNanos)) {
             return false;
         }
-        state.set(State.PROBING);
-        return true;
+        return state.compareAndSet(current, State.PROBING) || state.get() == State.CLOSED;
     }
 
     State state() {

@@ -169,19 +169,25 @@ public class RedisEntryStore implements EntryStore {
                 .recoverWithNull();
     }
 
+    /**
+     * Deletes the generations: a missing generation matches no entry, and the next computation creates it at a
+     * fresh value. A delete (unlike an increment) is accepted by a Redis that is out of memory under
+     * {@code noeviction}, so an eviction cannot be refused by the very policy recommended for Redis.
+     */
     @Override
     public Uni<Void> bump(Collection<Tag> tags) {
-        List<Request> bumps = new ArrayList<>();
+        // One DEL per key: generations live in different Redis Cluster slots.
+        List<Request> deletes = new ArrayList<>();
         for (Tag tag : new LinkedHashSet<>(tags)) {
-            bumps.add(redis.script(Script.BUMP, keys.generation(tag)));
+            deletes.add(Request.cmd(Command.DEL).arg(keys.generation(tag)));
         }
-        return redis.batch(bumps).replaceWithVoid();
+        return redis.batch(deletes).replaceWithVoid();
     }
 
+    /** Deletes the epoch (see {@link #bump}): every stored entry stops matching, even on a full Redis. */
     @Override
     public Uni<Void> replaceEpoch() {
-        return redis.send(Request.cmd(Command.SET).arg(keys.epoch()).arg(Stamp.fresh()))
-                .replaceWithVoid();
+        return redis.send(Request.cmd(Command.DEL).arg(keys.epoch())).replaceWithVoid();
     }
 
     @Override

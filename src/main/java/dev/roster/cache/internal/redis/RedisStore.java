@@ -175,6 +175,9 @@ public class RedisStore {
      * fleet trusted (a restart from an older snapshot or a failover replaces the epoch first).
      */
     private Uni<RedisConnection> connection() {
+        if (stopped) {
+            return Uni.createFrom().failure(new IllegalStateException("the application is stopping"));
+        }
         int slot = Math.floorMod(next.getAndIncrement(), connections.length());
         Uni<RedisConnection> current = connections.get(slot);
         if (current != null) {

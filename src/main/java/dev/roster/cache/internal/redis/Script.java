@@ -14,9 +14,6 @@ import java.util.HexFormat;
  * Cluster, where a load reaches one node only, they are sent as text ({@code EVAL}).
  */
 enum Script {
-    /** Increments a tag's generation only if it exists: a missing generation already matches no entry. */
-    BUMP("if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end return 0"),
-
     /** Lengthens a generation's life to at least ARGV[1] ms (never shortens it, never creates it). */
     EXTEND("local t = redis.call('PTTL', KEYS[1]) "
             + "if t >= 0 and t < tonumber(ARGV[1]) then return redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 0"),
