@@ -7,6 +7,7 @@ import dev.roster.cache.internal.entry.Found;
 import dev.roster.cache.internal.entry.LeaseRequest;
 import dev.roster.cache.internal.entry.ResultCodec;
 import dev.roster.cache.internal.entry.Stamp;
+import dev.roster.cache.internal.flight.Computation;
 import dev.roster.cache.internal.flight.FleetFlight;
 import dev.roster.cache.internal.flight.Flight;
 import dev.roster.cache.internal.flight.InProcessFlights;
@@ -41,6 +42,7 @@ public class ResultCache {
     private final ResultCodec codec;
     private final InProcessFlights flights;
     private final FleetFlight fleet;
+    private final Computation computation;
     private final Background background;
     private final NearCache near;
     private final CacheMetrics metrics;
@@ -51,6 +53,7 @@ public class ResultCache {
             ResultCodec codec,
             InProcessFlights flights,
             FleetFlight fleet,
+            Computation computation,
             Background background,
             NearCache near,
             CacheMetrics metrics) {
@@ -59,6 +62,7 @@ public class ResultCache {
         this.codec = codec;
         this.flights = flights;
         this.fleet = fleet;
+        this.computation = computation;
         this.background = background;
         this.near = near;
         this.metrics = metrics;
@@ -144,19 +148,29 @@ public class ResultCache {
                 });
     }
 
+    private Uni<Object> shared(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader) {
+        return flights.join(
+                l.id() + "|" + stamp,
+                () -> fleet.lead(l, stamp, loader),
+                () -> fleet.awaitOther(l, stamp, loader),
+                () -> metrics.coalesced(l.cache()));
+    }
+
     /** A miss: computed once per key (process and fleet); an expired copy, if any, answers when that fails. */
     private Uni<Object> miss(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader, Entry expired) {
         metrics.miss(l.cache());
         // Callers share a computation only under a complete stamp: two observations of a missing key are not the
-        // same state (a write in between changes nothing a stamp can see), so each such caller leads its own
-        // and the fleet lease still lets one of them compute.
+        // same state (a write in between changes nothing a stamp can see). So the missing keys are created first
+        // and the flight is keyed by the stamp as it is then; if they cannot be, this caller leads on its own.
         Uni<Object> computed = stamp.complete()
-                ? flights.join(
-                        l.id() + "|" + stamp,
-                        () -> fleet.lead(l, stamp, loader),
-                        () -> fleet.awaitOther(l, stamp, loader),
-                        () -> metrics.coalesced(l.cache()))
-                : fleet.lead(l, stamp, loader).map(Flight::result);
+                ? shared(l, stamp, loader)
+                : computation
+                        .complete(l, stamp)
+                        .onFailure()
+                        .recoverWithNull()
+                        .chain(complete -> complete == null
+                                ? fleet.lead(l, stamp, loader).map(Flight::result)
+                                : shared(l, complete, loader));
         return computed.onFailure().recoverWithUni(failure -> {
             if (expired == null) {
                 return Uni.createFrom().failure(failure);

@@ -65,6 +65,7 @@ class CacheRulesTest {
             codec,
             new InProcessFlights(),
             new FleetFlight(store, codec, computation, metrics, config),
+            computation,
             new Background(store, codec, computation, metrics, config),
             near,
             metrics);

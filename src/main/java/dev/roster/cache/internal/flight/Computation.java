@@ -61,6 +61,14 @@ public class Computation {
                 });
     }
 
+    /**
+     * The stamp with its missing keys created, as the store holds it now (a failure when they cannot be
+     * created): from here on, a write changes it.
+     */
+    public Uni<Stamp> complete(Lookup l, Stamp stamp) {
+        return store.complete(l, stamp, longestKeep(l));
+    }
+
     private Uni<Flight> store(Lookup l, Stamp stamp, Object result, long nanos, String token) {
         if (ResultCodec.streamed(l, result)) {
             CachedBody body = (CachedBody) result;
