@@ -15,10 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -35,16 +35,12 @@ import org.jboss.logging.Logger;
 public class RedisStore {
 
     private static final Logger LOG = Logger.getLogger(RedisStore.class);
-    private static final int SLOW_FRACTION = 4;
-    private static final long MIN_WAIT_NANOS = 1_000_000;
 
     private final Redis redis;
-    private final EventLoopLag lag;
     private final RedisCircuit circuit;
+    private final CommandDeadline deadline;
     private final Duration timeout;
     private final Duration chunkTimeout;
-    private final Duration busyTimeout;
-    private final AtomicLong latestAnsweredSend = new AtomicLong(System.nanoTime());
 
     private final boolean cluster;
     private final Lineage lineage;
@@ -60,10 +56,8 @@ public class RedisStore {
             RosterCacheConfig config,
             @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType) {
         this.redis = redis;
-        this.lag = lag;
         this.timeout = config.redisTimeout();
         this.chunkTimeout = config.chunkTimeout();
-        this.busyTimeout = config.redisBusyTimeout();
         this.cluster = "cluster".equalsIgnoreCase(clientType);
         this.lineage = new Lineage(keys);
         this.circuit = new RedisCircuit(
@@ -72,6 +66,7 @@ public class RedisStore {
                 config.redisBusyTimeout().multipliedBy(2).toNanos(),
                 () -> outage("Redis unavailable"),
                 System::nanoTime);
+        this.deadline = new CommandDeadline(lag, circuit, config.redisBusyTimeout());
         this.connections = new AtomicReferenceArray<>(config.connections());
     }
 
@@ -130,12 +125,7 @@ public class RedisStore {
     }
 
     Uni<Response> send(Request request) {
-        return guard(
-                connection()
-                        .chain(c -> c.send(request)
-                                .onFailure(RedisStore::noScript)
-                                .recoverWithUni(() -> loadScripts(c).chain(() -> c.send(request)))),
-                timeout);
+        return deadline.bound(connection().chain(c -> withScripts(c, () -> c.send(request))), timeout);
     }
 
     Uni<List<Response>> batch(List<Request> requests) {
@@ -149,16 +139,9 @@ public class RedisStore {
 
     private Uni<List<Response>> batch(List<Request> requests, Duration limit) {
         if (!cluster) {
-            // A pipeline that failed on NOSCRIPT is sent again whole once the scripts are loaded: every command
-            // in it may run twice, which each of them tolerates (a bump, a SET, a compare-and-delete).
-            return guard(
-                    connection()
-                            .chain(c -> c.batch(requests)
-                                    .onFailure(RedisStore::noScript)
-                                    .recoverWithUni(() -> loadScripts(c).chain(() -> c.batch(requests)))),
-                    limit);
+            return deadline.bound(connection().chain(c -> withScripts(c, () -> c.batch(requests))), limit);
         }
-        return guard(
+        return deadline.bound(
                 connection().chain(c -> {
                     List<Uni<Response>> sends = new ArrayList<>(requests.size());
                     for (Request r : requests) {
@@ -211,6 +194,17 @@ public class RedisStore {
         return c.batch(loads).replaceWithVoid();
     }
 
+    /**
+     * Sends once more, after loading the scripts, what failed on NOSCRIPT (a Redis that forgot them). A pipeline
+     * is sent again whole: every command in it may run twice, which each of them tolerates (a DEL, a SET, a TTL
+     * extension, a compare-and-delete).
+     */
+    private <T> Uni<T> withScripts(RedisConnection c, Supplier<Uni<T>> command) {
+        return command.get()
+                .onFailure(RedisStore::noScript)
+                .recoverWithUni(() -> loadScripts(c).chain(() -> command.get()));
+    }
+
     private static boolean noScript(Throwable failure) {
         String message = failure.getMessage();
         // A single command fails with "NOSCRIPT …", a pipeline with "ERR [i] NOSCRIPT …".
@@ -220,87 +214,6 @@ public class RedisStore {
     private void drop(int slot, Uni<RedisConnection> which, RedisConnection connection) {
         if (!stopped && connections.compareAndSet(slot, which, null)) {
             connection.close().subscribe().with(ignored -> {}, ignored -> {});
-        }
-    }
-
-    /**
-     * Bounds a command by {@code limit}, telling a dead or frozen Redis from a busy one: a command may wait up to
-     * the busy timeout only while Redis answers other commands sent after it (it is slow, not gone). A Redis
-     * that answered nothing since the command was sent is cut at {@code limit} of this process's running time:
-     * time in which the event loops could not run (a GC pause, CPU starvation, loops saturated: answers may be
-     * waiting unread) is added to the wait, up to the busy timeout, but load alone never makes a silent Redis
-     * cost more than that.
-     */
-    private <T> Uni<T> guard(Uni<T> command, Duration limit) {
-        return Uni.createFrom().deferred(() -> {
-            long sentAt = System.nanoTime();
-            long lateAtSend = lag.lateNanos();
-            Uni<T> shared = command.invoke(() -> answered(sentAt)).memoize().indefinitely();
-            return shared.ifNoItem()
-                    .after(limit)
-                    .on(lag.timers())
-                    .recoverWithUni(() -> afterLimit(shared, sentAt, lateAtSend, 0, limit))
-                    .onItemOrFailure()
-                    .invoke((item, failure) -> {
-                        if (failure == null) {
-                            circuit.success();
-                        } else {
-                            circuit.failure(failure);
-                        }
-                    })
-                    .onCancellation()
-                    .invoke(circuit::abandoned);
-        });
-    }
-
-    /**
-     * After a command's limit: if Redis answered anything sent since, it is busy, so wait up to the busy timeout;
-     * else, if the loops were stalled for part of the wait, wait that much longer (once per stall, up to the busy
-     * timeout); else Redis is silent: fail.
-     */
-    private <T> Uni<T> afterLimit(Uni<T> shared, long sentAt, long lateAtSend, long stallCredited, Duration limit) {
-        if (answeredSince(sentAt)) {
-            return untilBusyTimeout(shared, sentAt);
-        }
-        long stalled = lag.lateNanos() - lateAtSend;
-        long more = stalled - stallCredited;
-        long left = busyTimeout.toNanos() - (System.nanoTime() - sentAt);
-        if (more < limit.toNanos() / SLOW_FRACTION || left <= 0) {
-            return Uni.createFrom().failure(new RedisTimeoutException(limit));
-        }
-        return shared.ifNoItem()
-                .after(Duration.ofNanos(Math.min(more, left)))
-                .on(lag.timers())
-                .recoverWithUni(() -> afterLimit(shared, sentAt, lateAtSend, stalled, limit));
-    }
-
-    private <T> Uni<T> untilBusyTimeout(Uni<T> shared, long sentAt) {
-        long left = busyTimeout.toNanos() - (System.nanoTime() - sentAt);
-        return shared.ifNoItem()
-                .after(Duration.ofNanos(Math.max(left, MIN_WAIT_NANOS)))
-                .on(lag.timers())
-                .failWith(() -> new RedisTimeoutException(busyTimeout));
-    }
-
-    private void answered(long sentAt) {
-        // Read first: most answers are not the latest send, and a contended CAS on every answer costs throughput.
-        if (sentAt - latestAnsweredSend.get() > 0) {
-            latestAnsweredSend.accumulateAndGet(sentAt, (a, b) -> b - a > 0 ? b : a);
-        }
-    }
-
-    /**
-     * Whether Redis answered a command this process sent after {@code sentAt}: it is working, and this command
-     * is only slow. Answers to commands sent earlier prove nothing (they may have left just before a freeze).
-     */
-    private boolean answeredSince(long sentAt) {
-        return latestAnsweredSend.get() - sentAt > 0;
-    }
-
-    /** A Redis command that did not answer within the configured timeout. */
-    static final class RedisTimeoutException extends RuntimeException {
-        RedisTimeoutException(Duration limit) {
-            super("no answer within " + limit.toMillis() + " ms", null, false, false);
         }
     }
 }
