@@ -15,15 +15,15 @@ public record EntryDraft(
         long keepMillis,
         long loadMicros) {
 
-    /** The head of this draft, once the store knows its layout. */
-    public Entry head(String loadId, int chunkCount, long totalLength, byte[] inline, long loadMicrosNow) {
+    /** The head of this draft, once the store knows its layout (and, for a stream, how long it took). */
+    public Entry head(String loadId, int chunkCount, long totalLength, byte[] inline, long tookMicros) {
         return new Entry(
                 stamp,
                 present,
                 empty,
                 createdAtMillis,
                 ttlMillis,
-                loadMicrosNow,
+                tookMicros,
                 etag,
                 loadId,
                 chunkCount,

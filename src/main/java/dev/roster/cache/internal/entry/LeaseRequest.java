@@ -11,7 +11,7 @@ public record LeaseRequest(Kind kind, String token) {
     }
 
     public static final LeaseRequest NONE = new LeaseRequest(Kind.NONE, null);
-    public static final LeaseRequest CHECK = new LeaseRequest(Kind.CHECK, null);
+    private static final LeaseRequest CHECK = new LeaseRequest(Kind.CHECK, null);
 
     public static LeaseRequest take(String token) {
         return new LeaseRequest(Kind.TAKE, token);
