@@ -14,12 +14,13 @@ import redis.embedded.RedisServer;
  * Starts an in-process MongoDB wire-protocol server (mongo-java-server) and a real {@code redis-server}
  * (embedded-redis) once per JVM.
  *
- * <p>The config source factory that calls this runs in a fresh class loader at every build, start and
+ * <p>Used by dev mode (through {@link EmbeddedServersConfigSourceFactory}) and by the tests' test resource, which
+ * hands the URLs to the application under test. The config source factory runs in a fresh class loader at every build, start and
  * live reload, so nothing may live in a static field: the running servers are kept in
  * {@link System#getProperties()} under private keys, and that map is also the lock. They are stopped by a
  * JVM shutdown hook, never by a Quarkus shutdown event (which fires on every live reload).
  */
-final class EmbeddedServers {
+public final class EmbeddedServers {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedServers.class);
     private static final String MONGO_KEY = "dev.roster.embedded.mongo-uri";
@@ -28,7 +29,7 @@ final class EmbeddedServers {
 
     private EmbeddedServers() {}
 
-    static String mongoUri() {
+    public static String mongoUri() {
         Properties holder = System.getProperties();
         synchronized (holder) {
             Object uri = holder.get(MONGO_KEY);
@@ -45,7 +46,7 @@ final class EmbeddedServers {
         }
     }
 
-    static String redisUri() {
+    public static String redisUri() {
         Properties holder = System.getProperties();
         synchronized (holder) {
             Object uri = holder.get(REDIS_KEY);
@@ -69,7 +70,7 @@ final class EmbeddedServers {
                     .setting("save \"\"")
                     .setting("appendonly no")
                     .setting("maxmemory 512mb")
-                    .setting("maxmemory-policy volatile-lru")
+                    .setting("maxmemory-policy noeviction")
                     .build();
             server.start();
             return server;

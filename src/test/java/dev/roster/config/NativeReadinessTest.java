@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.roster.cache.CachedResult;
 import dev.roster.cache.InvalidatesTags;
+import dev.roster.cache.internal.plan.MethodPlan;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a native build needs and this machine can check without GraalVM: every record that Jackson writes or
- * reads by hand is registered for reflection, and so is every bean whose methods the cache inspects.
+ * reads by hand is registered for reflection, and so is every bean whose methods the cache inspects and every
+ * class whose structure a cache key's shape digest reads.
  */
 class NativeReadinessTest {
 
@@ -84,5 +87,25 @@ class NativeReadinessTest {
                         type.getName() + " has cache annotations but its methods are not registered for reflection");
             }
         }
+    }
+
+    @Test
+    void shouldRegisterEveryClassThatAShapeDigestReadsForReflection() throws Exception {
+        int checked = 0;
+        for (Class<?> type : mainClasses()) {
+            for (Method method : type.getDeclaredMethods()) {
+                if (!method.isAnnotationPresent(CachedResult.class)) {
+                    continue;
+                }
+                for (Class<?> described : MethodPlan.shapeClasses(method)) {
+                    checked++;
+                    assertTrue(
+                            registered(described),
+                            described.getName() + " is read by the shape digest of " + type.getSimpleName() + "."
+                                    + method.getName() + " but not registered for reflection");
+                }
+            }
+        }
+        assertTrue(checked > 0, "no shape digest read any class: the check checked nothing");
     }
 }

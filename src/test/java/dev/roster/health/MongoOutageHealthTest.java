@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.roster.support.Api;
 import dev.roster.support.ControlledMongo;
+import dev.roster.support.TestServers;
 import dev.roster.support.Unique;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,7 +35,13 @@ class MongoOutageHealthTest {
     public static class NoMongoAtStart implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(ControlledMongo.class, Map.of("stopped", "true")));
+            return List.of(
+                    new TestResourceEntry(ControlledMongo.class, Map.of("stopped", "true")), TestServers.onlyRedis());
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
         }
     }
 

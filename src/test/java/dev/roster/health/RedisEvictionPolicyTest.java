@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.roster.support.ControlledRedis;
 import dev.roster.support.LogCapture;
+import dev.roster.support.TestServers;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -35,7 +36,12 @@ class RedisEvictionPolicyTest {
     public static class OwnRedisReadOften implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(ControlledRedis.class));
+            return List.of(new TestResourceEntry(ControlledRedis.class), TestServers.onlyMongo());
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
         }
 
         @Override

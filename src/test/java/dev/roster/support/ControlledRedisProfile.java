@@ -9,7 +9,12 @@ public class ControlledRedisProfile implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(ControlledRedis.class));
+        return List.of(new TestResourceEntry(ControlledRedis.class), TestServers.onlyMongo());
+    }
+
+    @Override
+    public boolean disableGlobalTestResources() {
+        return true;
     }
 
     @Override

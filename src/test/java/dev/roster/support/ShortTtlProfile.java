@@ -9,7 +9,12 @@ public class ShortTtlProfile implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(ControlledMongo.class));
+        return List.of(new TestResourceEntry(ControlledMongo.class), TestServers.onlyRedis());
+    }
+
+    @Override
+    public boolean disableGlobalTestResources() {
+        return true;
     }
 
     @Override

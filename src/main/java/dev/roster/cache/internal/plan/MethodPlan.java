@@ -170,7 +170,28 @@ public final class MethodPlan {
     private String shapeVersion(CachedResult annotation) {
         StringBuilder shape =
                 new StringBuilder("v").append(annotation.version()).append('|');
+        describeShape(annotation, valueType, shape, new HashSet<>());
+        return Hashing.digest(shape.toString()).substring(0, 8);
+    }
+
+    /**
+     * The classes whose record components or fields the shape digest of this method reads: a native image keeps
+     * that metadata only for classes registered for reflection, so every one of them must be (checked by a test),
+     * or native and JVM instances would compute different keys for the same entry.
+     */
+    public static Set<Class<?>> shapeClasses(Method method) {
         Set<Type> seen = new HashSet<>();
+        describeShape(method.getAnnotation(CachedResult.class), resultType(method), new StringBuilder(), seen);
+        Set<Class<?>> classes = new HashSet<>();
+        for (Type t : seen) {
+            if (t instanceof Class<?> c) {
+                classes.add(c);
+            }
+        }
+        return classes;
+    }
+
+    private static void describeShape(CachedResult annotation, Type valueType, StringBuilder shape, Set<Type> seen) {
         if (annotation.shape().length > 0) {
             for (Class<?> c : annotation.shape()) {
                 describe(c, shape, seen);
@@ -178,7 +199,6 @@ public final class MethodPlan {
         } else {
             describe(valueType, shape, seen);
         }
-        return Hashing.digest(shape.toString()).substring(0, 8);
     }
 
     /** Writes the structure of {@code type}: names and types of record components or fields, recursively. */
