@@ -138,6 +138,55 @@ class OpenApiContractTest {
     }
 
     @Test
+    void shouldAnswerTheManagementRoutesAsDocumented() {
+        String team = Unique.name("oa-admin");
+        Api.create(team + "-a", team).then().statusCode(201);
+        Api.listing(team).then().statusCode(200);
+        String path = "/teams/" + Api.segment(team) + "/members";
+        String admin = management + "roster/cache/";
+
+        Response explain = given().queryParam("path", path).get(admin + "explain");
+        assertEquals(200, explain.statusCode());
+        document.assertDocuments("/q/roster/cache/explain", "get", explain);
+        Response evict = given().queryParam("path", path).post(admin + "evict");
+        assertEquals(200, evict.statusCode());
+        assertTrue(document.assertDocuments("/q/roster/cache/evict", "post", evict)
+                .path("evicted")
+                .asBoolean());
+        Response bump =
+                given().queryParam("kind", "team").queryParam("value", team).post(admin + "evict-tag");
+        assertEquals(200, bump.statusCode());
+        document.assertDocuments("/q/roster/cache/evict-tag", "post", bump);
+        Response unknown = given().queryParam("path", "/nowhere").get(admin + "explain");
+        assertEquals(400, unknown.statusCode());
+        document.assertDocuments("/q/roster/cache/explain", "get", unknown);
+
+        for (String route : List.of("/q/roster/cache/explain", "/q/roster/cache/evict", "/q/roster/cache/evict-tag")) {
+            assertEquals(
+                    "9000",
+                    document.root
+                            .path("paths")
+                            .path(route)
+                            .path("servers")
+                            .path(0)
+                            .path("variables")
+                            .path("port")
+                            .path("default")
+                            .asText(),
+                    route + " names the management server it is served on");
+        }
+        Response ready = given().get(management + "health/ready");
+        assertEquals(200, ready.statusCode());
+        assertEquals(
+                "UP",
+                document.assertDocuments("/q/health/ready", "get", ready)
+                        .path("status")
+                        .asText());
+        Response live = given().get(management + "health/live");
+        document.assertDocuments("/q/health/live", "get", live);
+    }
+
+    @Test
     void shouldAnswerBulkAsDocumented() {
         String team = Unique.name("oa-bulk");
         String lines = "{\"name\":\"" + team + "-1\",\"team\":\"" + team + "\"}\n" + "{\"name\":\"\"}\n";
@@ -193,7 +242,7 @@ class OpenApiContractTest {
                 assertTrue(required, method + " " + path.getKey() + " must require " + scheme);
             }
         }
-        assertEquals(5, writes, "POST and bulk POST, PUT, DELETE member, DELETE team");
+        assertEquals(7, writes, "POST and bulk POST, PUT, DELETE member, DELETE team, two cache evictions");
     }
 
     private void assertEverySuccessHasSchema() {
