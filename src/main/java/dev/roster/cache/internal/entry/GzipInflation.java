@@ -80,7 +80,7 @@ public final class GzipInflation {
 
     /** The next piece of output from the current input, or null when this chunk is used up. */
     private Buffer piece(byte[] input) {
-        if (inflater.finished()) {
+        if (inflater.finished() || inflater.needsInput()) {
             return null;
         }
         byte[] out = new byte[PIECE_BYTES];

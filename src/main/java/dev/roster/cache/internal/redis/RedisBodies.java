@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -139,12 +140,7 @@ public class RedisBodies {
                     .transformToIterable(list -> list);
             return Multi.createBy()
                     .concatenating()
-                    .streams(
-                            Multi.createFrom().deferred(() -> {
-                                ahead.prefetch(1);
-                                return Multi.createFrom().iterable(first);
-                            }),
-                            rest);
+                    .streams(Multi.createFrom().iterable(first).onRequest().invoke(ahead::start), rest);
         });
     }
 
@@ -157,7 +153,8 @@ public class RedisBodies {
         private final Lookup l;
         private final Entry entry;
         private final int windows;
-        private Uni<List<Buffer>> next;
+        private final AtomicBoolean started = new AtomicBoolean();
+        private volatile Uni<List<Buffer>> next;
 
         WindowsAhead(Lookup l, Entry entry, int windows) {
             this.l = l;
@@ -165,7 +162,14 @@ public class RedisBodies {
             this.windows = windows;
         }
 
-        void prefetch(int index) {
+        /** Fetches the second window once the first is asked for (not for a body that is only discarded). */
+        void start() {
+            if (started.compareAndSet(false, true)) {
+                prefetch(1);
+            }
+        }
+
+        private void prefetch(int index) {
             if (index >= windows) {
                 next = null;
                 return;
@@ -177,6 +181,7 @@ public class RedisBodies {
 
         /** Window {@code index} (the one prefetched), after starting the fetch of the one after it. */
         Uni<List<Buffer>> take(int index) {
+            start();
             Uni<List<Buffer>> current = next;
             prefetch(index + 1);
             return current;
