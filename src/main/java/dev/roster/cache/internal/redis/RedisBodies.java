@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Entry bodies in Redis: inline in the head when they fit one value, else chunks under a load id with the
@@ -93,9 +94,9 @@ public class RedisBodies {
                         refreshRequests(l.tags(), draft.keepMillis())),
                 i -> keys.chunk(l.id(), loadId, i));
         return body.onItem()
-                .call(buffer -> store(sink, tee.accept(buffer), total))
+                .call(buffer -> store(sink, tee, () -> tee.accept(buffer), total))
                 .onCompletion()
-                .call(() -> store(sink, tee.finish(), total)
+                .call(() -> store(sink, tee, tee::finish, total)
                         .chain(() -> sink.finish(count -> {
                             long loadMicros = (System.currentTimeMillis() - draft.createdAtMillis()) * 1000;
                             Entry head = draft.head(loadId, count, total[0], null, loadMicros, tee.gzip());
@@ -110,7 +111,13 @@ public class RedisBodies {
                 });
     }
 
-    private static Uni<Void> store(ChunkSink sink, Buffer stored, long[] total) {
+    /** Stores what the tee lets out, unless storing already failed (then nothing more is compressed). */
+    private static Uni<Void> store(ChunkSink sink, GzipTee tee, Supplier<Buffer> next, long[] total) {
+        if (!sink.stored()) {
+            tee.end();
+            return Uni.createFrom().voidItem();
+        }
+        Buffer stored = next.get();
         total[0] += stored.length();
         return stored.length() == 0 ? Uni.createFrom().voidItem() : sink.accept(stored);
     }
