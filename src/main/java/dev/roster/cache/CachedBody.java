@@ -1,5 +1,6 @@
 package dev.roster.cache;
 
+import dev.roster.cache.internal.entry.GzipInflation;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.core.buffer.Buffer;
 import java.security.MessageDigest;
@@ -13,6 +14,10 @@ import java.util.UUID;
  * decoding. Either whole in memory ({@link #of}) with a content-derived entity tag, or a stream of chunks
  * ({@link #streamed}) with an entity tag naming that one load, or {@link #absent()} (a cacheable "not
  * found").
+ *
+ * <p>A body read back from the cache may be {@link #gzip() gzip-encoded} as it was stored: {@link #identity()}
+ * is then the same body inflated on the fly, and {@link #gzipTag()} the entity tag of the encoded
+ * representation. A body computed by the application is always identity.
  */
 public final class CachedBody {
 
@@ -24,37 +29,45 @@ public final class CachedBody {
     private final boolean present;
     private final boolean empty;
     private final CacheStatus status;
+    private final boolean gzip;
 
     private CachedBody(
-            Multi<Buffer> chunks, byte[] whole, String etag, boolean present, boolean empty, CacheStatus status) {
+            Multi<Buffer> chunks,
+            byte[] whole,
+            String etag,
+            boolean present,
+            boolean empty,
+            CacheStatus status,
+            boolean gzip) {
         this.chunks = chunks;
         this.whole = whole;
         this.etag = etag;
         this.present = present;
         this.empty = empty;
         this.status = status;
+        this.gzip = gzip;
     }
 
     /** A body held whole; {@code empty} marks an answer with no data (cached with the shorter empty TTL). */
     public static CachedBody of(byte[] bytes, boolean empty) {
         return new CachedBody(
-                Multi.createFrom().item(Buffer.buffer(bytes)), bytes, contentTag(bytes), true, empty, null);
+                Multi.createFrom().item(Buffer.buffer(bytes)), bytes, contentTag(bytes), true, empty, null, false);
     }
 
     /** A body produced as a stream; never held whole, neither here nor in Redis (it is stored in chunks). */
     public static CachedBody streamed(Multi<Buffer> chunks, boolean empty) {
-        return new CachedBody(chunks, null, loadTag(), true, empty, null);
+        return new CachedBody(chunks, null, loadTag(), true, empty, null, false);
     }
 
     /** "Nothing there": cached like any answer, with the empty TTL. */
     public static CachedBody absent() {
-        return new CachedBody(Multi.createFrom().empty(), new byte[0], null, false, true, null);
+        return new CachedBody(Multi.createFrom().empty(), new byte[0], null, false, true, null, false);
     }
 
-    /** Rebuilds a body read back from the cache; for the cache's own use. */
+    /** Rebuilds a body read back from the cache, gzip-encoded if it was stored so; for the cache's own use. */
     public static CachedBody restored(
-            Multi<Buffer> chunks, String etag, boolean present, boolean empty, CacheStatus status) {
-        return new CachedBody(chunks, null, etag, present, empty, status);
+            Multi<Buffer> chunks, String etag, boolean present, boolean empty, CacheStatus status, boolean gzip) {
+        return new CachedBody(chunks, null, etag, present, empty, status, gzip);
     }
 
     /**
@@ -62,19 +75,40 @@ public final class CachedBody {
      * {@code Content-Length}; for the cache's own use.
      */
     public static CachedBody restoredWhole(
-            byte[] bytes, String etag, boolean present, boolean empty, CacheStatus status) {
+            byte[] bytes, String etag, boolean present, boolean empty, CacheStatus status, boolean gzip) {
         Multi<Buffer> chunks = present
                 ? Multi.createFrom().item(() -> Buffer.buffer(bytes))
                 : Multi.createFrom().empty();
-        return new CachedBody(chunks, present ? bytes : new byte[0], etag, present, empty, status);
+        return new CachedBody(chunks, present ? bytes : new byte[0], etag, present, empty, status, gzip);
     }
 
     public CachedBody withStatus(CacheStatus newStatus) {
-        return new CachedBody(chunks, whole, etag, present, empty, newStatus);
+        return new CachedBody(chunks, whole, etag, present, empty, newStatus, gzip);
     }
 
     public CachedBody withChunks(Multi<Buffer> newChunks) {
-        return new CachedBody(newChunks, null, etag, present, empty, status);
+        return new CachedBody(newChunks, null, etag, present, empty, status, gzip);
+    }
+
+    /**
+     * This body without content coding: itself when it is identity, else its chunks inflated as they are
+     * written (a stream, whatever the stored size: never inflated whole in memory).
+     */
+    public CachedBody identity() {
+        if (!gzip) {
+            return this;
+        }
+        return new CachedBody(GzipInflation.inflate(chunks), null, etag, present, empty, status, false);
+    }
+
+    /** Whether the chunks are one gzip stream (as stored), to be sent with {@code Content-Encoding: gzip}. */
+    public boolean gzip() {
+        return gzip;
+    }
+
+    /** The entity tag of the gzip representation, without quotes: distinct from the identity one. */
+    public String gzipTag() {
+        return etag == null ? null : etag + "-gzip";
     }
 
     public Multi<Buffer> chunks() {

@@ -57,6 +57,15 @@ public interface RosterCacheConfig {
     @WithDefault("262144")
     int chunkBytes();
 
+    /**
+     * Smallest response body (in bytes before compression) stored gzip-compressed; smaller ones are stored as
+     * they are. A compressed entry is sent as stored to clients that accept gzip and inflated on the fly for
+     * the others. Below this size inflating costs more than the bytes it saves (docs/caching.md has the
+     * measurement). Values (results that are not response bodies) are never compressed.
+     */
+    @WithDefault("16384")
+    int gzipMinBytes();
+
     /** Chunks fetched per round trip when a large entry is streamed out. */
     @WithDefault("4")
     int chunkWindow();

@@ -36,6 +36,16 @@
                                     description = "RFC 9211: how the result cache served this answer.",
                                     schema = @Schema(type = SchemaType.STRING, examples = "roster; hit; ttl=57")),
                             @Header(
+                                    name = "Vary",
+                                    description = "Accept-Encoding: the body may be sent gzip-encoded, so caches"
+                                            + " must key on the request's Accept-Encoding.",
+                                    schema = @Schema(type = SchemaType.STRING, examples = "Accept-Encoding")),
+                            @Header(
+                                    name = "Content-Encoding",
+                                    description = "gzip when the client accepts gzip and the cached body is stored"
+                                            + " compressed (then the ETag ends in -gzip); absent otherwise.",
+                                    schema = @Schema(type = SchemaType.STRING, examples = "gzip")),
+                            @Header(
                                     name = "Retry-After",
                                     description = "Seconds to wait before retrying.",
                                     schema = @Schema(type = SchemaType.INTEGER, minimum = "0", examples = "2"))

@@ -29,13 +29,16 @@ class BrokenEntryTest {
     private static final int MEMBERS = 1_001;
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    /** Tiny chunks and windows, so that a listing of a thousand members spans dozens of windows. */
+    /**
+     * Tiny chunks and windows, so that a listing of a thousand members spans dozens of windows even stored
+     * compressed (about 10 KB).
+     */
     public static class SmallChunks implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
-                    "roster.cache.chunk-bytes", "1024",
-                    "roster.cache.max-value-bytes", "1024",
+                    "roster.cache.chunk-bytes", "256",
+                    "roster.cache.max-value-bytes", "256",
                     "roster.cache.chunk-window", "2");
         }
     }

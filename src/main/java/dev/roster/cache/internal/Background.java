@@ -4,6 +4,7 @@ import dev.roster.cache.CachedBody;
 import dev.roster.cache.RosterCacheConfig;
 import dev.roster.cache.internal.entry.Entry;
 import dev.roster.cache.internal.entry.EntryStore;
+import dev.roster.cache.internal.entry.GzipDeflation;
 import dev.roster.cache.internal.entry.LeaseRequest;
 import dev.roster.cache.internal.entry.ResultCodec;
 import dev.roster.cache.internal.entry.Stamp;
@@ -78,8 +79,10 @@ public class Background {
                 loader.get()
                         .chain(fresh -> store.lookup(l, LeaseRequest.NONE).map(after -> {
                             if (after.current().matches(current)) {
-                                boolean same =
-                                        Arrays.equals(codec.whole(l, fresh).bytes(), entry.inline());
+                                byte[] computed = codec.whole(l, fresh).bytes();
+                                // Deflate is deterministic: the fresh body compresses to the stored bytes.
+                                boolean same = Arrays.equals(
+                                        entry.gzip() ? GzipDeflation.compress(computed) : computed, entry.inline());
                                 metrics.audit(l.cache(), same);
                                 if (!same) {
                                     LOG.infof("Audit: cached %s differs from a fresh computation", l.trace());

@@ -7,14 +7,20 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Arrays;
 
-/** Turns a cached body into the HTTP answer: 200 with ETag, 304 for a current If-None-Match, 404 for absent. */
+/**
+ * Turns a cached body into the HTTP answer: 200 with ETag, 304 for a current If-None-Match, 404 for absent. A
+ * body stored gzip-encoded is sent as stored to a client whose Accept-Encoding allows gzip, with its own entity
+ * tag, and inflated for the others; every answer varies on Accept-Encoding.
+ */
 final class CachedAnswers {
 
     static final String CACHE_STATUS = "Cache-Status";
+    static final String VARY = "Vary";
+    static final String ACCEPT_ENCODING = "Accept-Encoding";
 
     private CachedAnswers() {}
 
-    static Response of(CachedBody body, String ifNoneMatch, String path, String absentDetail) {
+    static Response of(CachedBody body, String ifNoneMatch, String acceptEncoding, String path, String absentDetail) {
         String status = body.status() == null
                 ? CacheStatus.bypass("uncached").toHeader()
                 : body.status().toHeader();
@@ -23,20 +29,25 @@ final class CachedAnswers {
             return Response.fromResponse(Problem.of("not-found", "Not Found", 404, absentDetail, path)
                             .toResponse())
                     .header(CACHE_STATUS, status)
+                    .header(VARY, ACCEPT_ENCODING)
                     .build();
         }
-        String etag = "\"" + body.etag() + "\"";
+        boolean gzip = body.gzip() && ContentCodings.allowsGzip(acceptEncoding);
+        CachedBody sent = gzip ? body : body.identity();
+        String etag = "\"" + (gzip ? body.gzipTag() : body.etag()) + "\"";
         if (matches(ifNoneMatch, etag)) {
-            body.discard();
+            sent.discard();
             return Response.notModified()
                     .header("ETag", etag)
                     .header(CACHE_STATUS, status)
+                    .header(VARY, ACCEPT_ENCODING)
                     .build();
         }
-        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8"))
+        Response.ResponseBuilder ok = Response.ok(sent, MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8"))
                 .header("ETag", etag)
                 .header(CACHE_STATUS, status)
-                .build();
+                .header(VARY, ACCEPT_ENCODING);
+        return (gzip ? ok.header("Content-Encoding", "gzip") : ok).build();
     }
 
     /** Weak comparison, as RFC 9110 prescribes for If-None-Match. */

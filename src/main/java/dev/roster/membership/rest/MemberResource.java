@@ -60,7 +60,12 @@ public class MemberResource {
     @APIResponse(
             responseCode = "200",
             description = "The member.",
-            headers = {@Header(name = "ETag", ref = "ETag"), @Header(name = "Cache-Status", ref = "Cache-Status")},
+            headers = {
+                @Header(name = "ETag", ref = "ETag"),
+                @Header(name = "Cache-Status", ref = "Cache-Status"),
+                @Header(name = "Vary", ref = "Vary"),
+                @Header(name = "Content-Encoding", ref = "Content-Encoding")
+            },
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
@@ -69,7 +74,12 @@ public class MemberResource {
     @APIResponse(
             responseCode = "304",
             description = "If-None-Match names the current representation.",
-            headers = {@Header(name = "ETag", ref = "ETag"), @Header(name = "Cache-Status", ref = "Cache-Status")})
+            headers = {
+                @Header(name = "ETag", ref = "ETag"),
+                @Header(name = "Cache-Status", ref = "Cache-Status"),
+                @Header(name = "Vary", ref = "Vary"),
+                @Header(name = "Content-Encoding", ref = "Content-Encoding")
+            })
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(
             responseCode = "404",
@@ -85,10 +95,16 @@ public class MemberResource {
                     String name,
             @Parameter(description = "ETags, weak comparison; '*' matches any.") @RestHeader("If-None-Match")
                     String ifNoneMatch,
+            @Parameter(
+                            description =
+                                    "Codings the client accepts; gzip (q-values honoured) gets a compressed body as stored.")
+                    @RestHeader("Accept-Encoding")
+                    String acceptEncoding,
             UriInfo uri) {
         PathRules.name(name);
         return queries.member(name)
-                .map(body -> CachedAnswers.of(body, ifNoneMatch, uri.getPath(), "no member named '" + name + "'"));
+                .map(body -> CachedAnswers.of(
+                        body, ifNoneMatch, acceptEncoding, uri.getPath(), "no member named '" + name + "'"));
     }
 
     @POST

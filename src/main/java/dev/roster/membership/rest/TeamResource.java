@@ -47,7 +47,12 @@ public class TeamResource {
     @APIResponse(
             responseCode = "200",
             description = "The teams, ordered by team.",
-            headers = {@Header(name = "ETag", ref = "ETag"), @Header(name = "Cache-Status", ref = "Cache-Status")},
+            headers = {
+                @Header(name = "ETag", ref = "ETag"),
+                @Header(name = "Cache-Status", ref = "Cache-Status"),
+                @Header(name = "Vary", ref = "Vary"),
+                @Header(name = "Content-Encoding", ref = "Content-Encoding")
+            },
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
@@ -59,13 +64,23 @@ public class TeamResource {
     @APIResponse(
             responseCode = "304",
             description = "If-None-Match names the current representation.",
-            headers = {@Header(name = "ETag", ref = "ETag"), @Header(name = "Cache-Status", ref = "Cache-Status")})
+            headers = {
+                @Header(name = "ETag", ref = "ETag"),
+                @Header(name = "Cache-Status", ref = "Cache-Status"),
+                @Header(name = "Vary", ref = "Vary"),
+                @Header(name = "Content-Encoding", ref = "Content-Encoding")
+            })
     @APIResponse(responseCode = "503", ref = "Unavailable")
     public Uni<Response> teams(
             @Parameter(description = "ETags, weak comparison; '*' matches any.") @RestHeader("If-None-Match")
                     String ifNoneMatch,
+            @Parameter(
+                            description =
+                                    "Codings the client accepts; gzip (q-values honoured) gets a compressed body as stored.")
+                    @RestHeader("Accept-Encoding")
+                    String acceptEncoding,
             UriInfo uri) {
-        return queries.teams().map(body -> CachedAnswers.of(body, ifNoneMatch, uri.getPath(), null));
+        return queries.teams().map(body -> CachedAnswers.of(body, ifNoneMatch, acceptEncoding, uri.getPath(), null));
     }
 
     @GET
@@ -77,7 +92,12 @@ public class TeamResource {
     @APIResponse(
             responseCode = "200",
             description = "The listing or page; next only when more members follow.",
-            headers = {@Header(name = "ETag", ref = "ETag"), @Header(name = "Cache-Status", ref = "Cache-Status")},
+            headers = {
+                @Header(name = "ETag", ref = "ETag"),
+                @Header(name = "Cache-Status", ref = "Cache-Status"),
+                @Header(name = "Vary", ref = "Vary"),
+                @Header(name = "Content-Encoding", ref = "Content-Encoding")
+            },
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
@@ -91,7 +111,12 @@ public class TeamResource {
     @APIResponse(
             responseCode = "304",
             description = "If-None-Match names the current representation.",
-            headers = {@Header(name = "ETag", ref = "ETag"), @Header(name = "Cache-Status", ref = "Cache-Status")})
+            headers = {
+                @Header(name = "ETag", ref = "ETag"),
+                @Header(name = "Cache-Status", ref = "Cache-Status"),
+                @Header(name = "Vary", ref = "Vary"),
+                @Header(name = "Content-Encoding", ref = "Content-Encoding")
+            })
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "503", ref = "Unavailable")
     public Uni<Response> members(
@@ -114,12 +139,17 @@ public class TeamResource {
                     String after,
             @Parameter(description = "ETags, weak comparison; '*' matches any.") @RestHeader("If-None-Match")
                     String ifNoneMatch,
+            @Parameter(
+                            description =
+                                    "Codings the client accepts; gzip (q-values honoured) gets a compressed body as stored.")
+                    @RestHeader("Accept-Encoding")
+                    String acceptEncoding,
             UriInfo uri) {
         PathRules.team(team);
         Integer pageSize = PathRules.limit(limit);
         PathRules.after(after);
         var body = pageSize == null ? queries.listing(team, after) : queries.page(team, pageSize, after);
-        return body.map(b -> CachedAnswers.of(b, ifNoneMatch, uri.getPath(), null));
+        return body.map(b -> CachedAnswers.of(b, ifNoneMatch, acceptEncoding, uri.getPath(), null));
     }
 
     @DELETE

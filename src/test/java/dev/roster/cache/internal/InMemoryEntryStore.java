@@ -114,7 +114,8 @@ final class InMemoryEntryStore implements EntryStore {
                         "other",
                         0,
                         body.length,
-                        body));
+                        body,
+                        false));
     }
 
     /** Makes the stored entry of {@code l} expired (its TTL passed, it is kept for stale-if-error). */
@@ -133,7 +134,8 @@ final class InMemoryEntryStore implements EntryStore {
                         e.loadId(),
                         e.chunkCount(),
                         e.totalLength(),
-                        e.inline()));
+                        e.inline(),
+                        e.gzip()));
     }
 
     Entry stored(Lookup l) {
@@ -193,7 +195,7 @@ final class InMemoryEntryStore implements EntryStore {
             return Uni.createFrom().item(false);
         }
         stores.incrementAndGet();
-        entries.put(l.id(), draft.head("mem", 0, body.length, body, draft.loadMicros()));
+        entries.put(l.id(), draft.head("mem", 0, body.length, body, draft.loadMicros(), false));
         releaseNow(l, token);
         return Uni.createFrom().item(true);
     }
@@ -205,7 +207,7 @@ final class InMemoryEntryStore implements EntryStore {
         return body.invoke(all::appendBuffer).onTermination().invoke((failure, cancelled) -> {
             boolean ok = failure == null && !cancelled && !failing;
             if (ok) {
-                entries.put(l.id(), draft.head("mem", 0, all.length(), all.getBytes(), 0));
+                entries.put(l.id(), draft.head("mem", 0, all.length(), all.getBytes(), 0, false));
             }
             releaseNow(l, token);
             done.accept(ok);

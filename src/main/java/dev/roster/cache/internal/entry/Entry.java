@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 
 /**
  * The head of a cache entry, as stored in its Redis value: the stamp it is valid for, timing, the entity tag
- * and either the whole body (inline) or the number of chunks stored under the entry's load id.
+ * and either the whole body (inline) or the number of chunks stored under the entry's load id. A body is stored
+ * as is or, when {@code gzip}, as one gzip stream (inline, or cut across the chunks) that a client accepting
+ * gzip is sent unchanged; {@code totalLength} counts the stored bytes.
  *
  * <p>Binary layout, all big-endian: magic {@code RC}, format byte, flags, epoch, tag count, generations,
  * created-at millis, TTL millis, load micros, entity tag, load id, chunk count, total length, inline length,
@@ -26,12 +28,14 @@ public record Entry(
         String loadId,
         int chunkCount,
         long totalLength,
-        byte[] inline) {
+        byte[] inline,
+        boolean gzip) {
 
     private static final int MAGIC = ('R' << 8) | 'C';
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
     private static final int PRESENT = 1;
     private static final int EMPTY = 2;
+    private static final int GZIP = 4;
 
     public long remainingMillis(long now) {
         return createdAtMillis + ttlMillis - now;
@@ -43,7 +47,7 @@ public record Entry(
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeShort(MAGIC);
             out.writeByte(FORMAT);
-            out.writeByte((present ? PRESENT : 0) | (empty ? EMPTY : 0));
+            out.writeByte((present ? PRESENT : 0) | (empty ? EMPTY : 0) | (gzip ? GZIP : 0));
             out.writeLong(stamp.epoch());
             out.writeInt(stamp.generations().length);
             for (long g : stamp.generations()) {
@@ -97,7 +101,8 @@ public record Entry(
                     loadId,
                     chunks,
                     total,
-                    inline);
+                    inline,
+                    (flags & GZIP) != 0);
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -16,7 +16,7 @@ public record EntryDraft(
         long loadMicros) {
 
     /** The head of this draft, once the store knows its layout (and, for a stream, how long it took). */
-    public Entry head(String loadId, int chunkCount, long totalLength, byte[] inline, long tookMicros) {
+    public Entry head(String loadId, int chunkCount, long totalLength, byte[] inline, long tookMicros, boolean gzip) {
         return new Entry(
                 stamp,
                 present,
@@ -28,6 +28,7 @@ public record EntryDraft(
                 loadId,
                 chunkCount,
                 totalLength,
-                inline);
+                inline,
+                gzip);
     }
 }

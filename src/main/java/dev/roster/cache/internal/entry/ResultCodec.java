@@ -38,11 +38,12 @@ public class ResultCodec {
         if (isBody(l) && entry.chunkCount() == 0) {
             return Uni.createFrom()
                     .item(CachedBody.restoredWhole(
-                            entry.inline(), entry.etag(), entry.present(), entry.empty(), status));
+                            entry.inline(), entry.etag(), entry.present(), entry.empty(), status, entry.gzip()));
         }
         if (isBody(l)) {
             return store.body(l, entry)
-                    .map(chunks -> CachedBody.restored(chunks, entry.etag(), entry.present(), entry.empty(), status));
+                    .map(chunks -> CachedBody.restored(
+                            chunks, entry.etag(), entry.present(), entry.empty(), status, entry.gzip()));
         }
         return store.body(l, entry)
                 .chain(chunks -> chunks.collect().in(Buffer::buffer, Buffer::appendBuffer))

@@ -4,6 +4,9 @@ import dev.roster.cache.RosterCacheConfig;
 import dev.roster.cache.Tag;
 import dev.roster.cache.internal.entry.Entry;
 import dev.roster.cache.internal.entry.EntryDraft;
+import dev.roster.cache.internal.entry.GzipDeflation;
+import dev.roster.cache.internal.entry.GzipTee;
+import dev.roster.cache.internal.entry.ResultCodec;
 import dev.roster.cache.internal.plan.Lookup;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -16,12 +19,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Entry bodies in Redis: inline in the head when they fit one value, else chunks under a load id with the
  * head written last (an entry is whole or absent), read back one {@code MGET} window at a time as the client
- * consumes them (memory: one window).
+ * consumes them, the next window fetched while the current one is written (memory: two windows). Response
+ * bodies ({@link dev.roster.cache.CachedBody}) of at least {@code roster.cache.gzip-min-bytes} are stored as
+ * one gzip stream, so that a hit can be sent with {@code Content-Encoding: gzip} as stored.
  */
 @ApplicationScoped
 public class RedisBodies {
@@ -46,8 +53,10 @@ public class RedisBodies {
     }
 
     /** Chunks first (if the body is too big for one value), then the head with {@code after} in one pipeline. */
-    Uni<Boolean> storeWhole(Lookup l, EntryDraft draft, byte[] bytes, List<Request> after) {
+    Uni<Boolean> storeWhole(Lookup l, EntryDraft draft, byte[] body, List<Request> after) {
         String loadId = newLoadId();
+        boolean gzip = ResultCodec.isBody(l) && draft.present() && body.length >= config.gzipMinBytes();
+        byte[] bytes = gzip ? GzipDeflation.compress(body) : body;
         boolean inline = bytes.length <= config.maxValueBytes();
         List<Request> chunkWrites = new ArrayList<>();
         int chunkCount = 0;
@@ -57,7 +66,7 @@ public class RedisBodies {
                 chunkWrites.add(set(keys.chunk(l.id(), loadId, chunkCount++), slice, 2 * draft.keepMillis()));
             }
         }
-        Entry head = draft.head(loadId, chunkCount, bytes.length, inline ? bytes : null, draft.loadMicros());
+        Entry head = draft.head(loadId, chunkCount, bytes.length, inline ? bytes : null, draft.loadMicros(), gzip);
         List<Request> headWrite = new ArrayList<>();
         headWrite.add(set(keys.entry(l.cache(), l.id()), head.encode(), draft.keepMillis()));
         headWrite.addAll(after);
@@ -68,10 +77,14 @@ public class RedisBodies {
                 .recoverWithItem(false);
     }
 
-    /** Tees a stream into chunks as it flows; {@code done} learns, however the stream ends, if it was stored. */
+    /**
+     * Tees a stream into chunks as it flows (compressed once the threshold went by; the client still gets the
+     * stream as it is); {@code done} learns, however the stream ends, if it was stored.
+     */
     Multi<Buffer> storeStream(Lookup l, EntryDraft draft, Multi<Buffer> body, Consumer<Boolean> done) {
         String loadId = newLoadId();
         long[] total = {0};
+        GzipTee tee = new GzipTee(ResultCodec.isBody(l) ? config.gzipMinBytes() : Long.MAX_VALUE);
         ChunkSink sink = new ChunkSink(
                 redis,
                 new ChunkSink.StoreTarget(
@@ -81,23 +94,38 @@ public class RedisBodies {
                         refreshRequests(l.tags(), draft.keepMillis())),
                 i -> keys.chunk(l.id(), loadId, i));
         return body.onItem()
-                .call(buffer -> {
-                    total[0] += buffer.length();
-                    return sink.accept(buffer);
-                })
+                .call(buffer -> store(sink, tee, () -> tee.accept(buffer), total))
                 .onCompletion()
-                .call(() -> sink.finish(count -> {
-                    long loadMicros = (System.currentTimeMillis() - draft.createdAtMillis()) * 1000;
-                    Entry head = draft.head(loadId, count, total[0], null, loadMicros);
-                    return set(keys.entry(l.cache(), l.id()), head.encode(), draft.keepMillis());
-                }))
+                .call(() -> store(sink, tee, tee::finish, total)
+                        .chain(() -> sink.finish(count -> {
+                            long loadMicros = (System.currentTimeMillis() - draft.createdAtMillis()) * 1000;
+                            Entry head = draft.head(loadId, count, total[0], null, loadMicros, tee.gzip());
+                            return set(keys.entry(l.cache(), l.id()), head.encode(), draft.keepMillis());
+                        })))
                 .onTermination()
-                .invoke((failure, cancelled) -> done.accept(failure == null && !cancelled && sink.stored()));
+                .invoke((failure, cancelled) -> {
+                    if (failure != null || cancelled) {
+                        tee.end();
+                    }
+                    done.accept(failure == null && !cancelled && sink.stored());
+                });
+    }
+
+    /** Stores what the tee lets out, unless storing already failed (then nothing more is compressed). */
+    private static Uni<Void> store(ChunkSink sink, GzipTee tee, Supplier<Buffer> next, long[] total) {
+        if (!sink.stored()) {
+            tee.end();
+            return Uni.createFrom().voidItem();
+        }
+        Buffer stored = next.get();
+        total[0] += stored.length();
+        return stored.length() == 0 ? Uni.createFrom().voidItem() : sink.accept(stored);
     }
 
     /**
-     * The chunks of an entry, fetched one window of {@code MGET} at a time as the client reads (memory: one
-     * window). The first window is fetched before this emits, so a broken entry fails early.
+     * The chunks of an entry, one window of {@code MGET} at a time, the next window asked for as soon as the
+     * current one starts to be written (memory: two windows). The first window is fetched before this emits,
+     * so a broken entry fails early. The reply buffers are handed on as the client parsed them, not copied.
      */
     Uni<Multi<Buffer>> body(Lookup l, Entry entry) {
         if (entry.chunkCount() == 0) {
@@ -110,14 +138,61 @@ public class RedisBodies {
         int window = config.chunkWindow();
         int windows = (entry.chunkCount() + window - 1) / window;
         return fetchWindow(l, entry, 0).map(first -> {
+            WindowsAhead ahead = new WindowsAhead(l, entry, windows);
             Multi<Buffer> rest = Multi.createFrom()
                     .range(1, windows)
                     .onItem()
-                    .transformToUniAndConcatenate(w -> fetchWindow(l, entry, w))
+                    .transformToUniAndConcatenate(ahead::take)
                     .onItem()
                     .transformToIterable(list -> list);
-            return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(first), rest);
+            return Multi.createBy()
+                    .concatenating()
+                    .streams(Multi.createFrom().iterable(first).onRequest().invoke(ahead::start), rest);
         });
+    }
+
+    /**
+     * The window after the one being written, already on its way. A prefetch that fails keeps its failure
+     * (the head is dropped by then) until the stream reaches it; one nobody reaches is dropped.
+     */
+    private final class WindowsAhead {
+
+        private final Lookup l;
+        private final Entry entry;
+        private final int windows;
+        private final AtomicBoolean started = new AtomicBoolean();
+        private volatile Uni<List<Buffer>> next;
+
+        WindowsAhead(Lookup l, Entry entry, int windows) {
+            this.l = l;
+            this.entry = entry;
+            this.windows = windows;
+        }
+
+        /** Fetches the second window once the first is asked for (not for a body that is only discarded). */
+        void start() {
+            if (started.compareAndSet(false, true)) {
+                prefetch(1);
+            }
+        }
+
+        private void prefetch(int index) {
+            if (index >= windows) {
+                next = null;
+                return;
+            }
+            Uni<List<Buffer>> fetch = fetchWindow(l, entry, index).memoize().indefinitely();
+            fetch.subscribe().with(ignored -> {}, ignored -> {});
+            next = fetch;
+        }
+
+        /** Window {@code index} (the one prefetched), after starting the fetch of the one after it. */
+        Uni<List<Buffer>> take(int index) {
+            start();
+            Uni<List<Buffer>> current = next;
+            prefetch(index + 1);
+            return current;
+        }
     }
 
     private Uni<List<Buffer>> fetchWindow(Lookup l, Entry entry, int index) {

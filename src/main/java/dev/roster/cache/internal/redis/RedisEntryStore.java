@@ -237,6 +237,7 @@ public class RedisEntryStore implements EntryStore {
         out.put("empty", entry.empty());
         out.put("bytes", entry.totalLength());
         out.put("chunks", entry.chunkCount());
+        out.put("encoding", entry.gzip() ? "gzip" : "identity");
         out.put("etag", entry.etag());
         out.put("storedStamp", entry.stamp().toString());
         return out;
