@@ -1,6 +1,5 @@
 package dev.roster.cache;
 
-import dev.roster.cache.internal.entry.GzipInflation;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.core.buffer.Buffer;
 import java.security.MessageDigest;
@@ -29,7 +28,8 @@ public final class CachedBody {
     private final boolean present;
     private final boolean empty;
     private final CacheStatus status;
-    private final boolean gzip;
+    /** When the chunks are gzip-encoded: the same body inflated as it is read (lazy, like every Multi); else null. */
+    private final Multi<Buffer> inflated;
 
     private CachedBody(
             Multi<Buffer> chunks,
@@ -38,36 +38,44 @@ public final class CachedBody {
             boolean present,
             boolean empty,
             CacheStatus status,
-            boolean gzip) {
+            Multi<Buffer> inflated) {
         this.chunks = chunks;
         this.whole = whole;
         this.etag = etag;
         this.present = present;
         this.empty = empty;
         this.status = status;
-        this.gzip = gzip;
+        this.inflated = inflated;
     }
 
     /** A body held whole; {@code empty} marks an answer with no data (cached with the shorter empty TTL). */
     public static CachedBody of(byte[] bytes, boolean empty) {
         return new CachedBody(
-                Multi.createFrom().item(Buffer.buffer(bytes)), bytes, contentTag(bytes), true, empty, null, false);
+                Multi.createFrom().item(Buffer.buffer(bytes)), bytes, contentTag(bytes), true, empty, null, null);
     }
 
     /** A body produced as a stream; never held whole, neither here nor in Redis (it is stored in chunks). */
     public static CachedBody streamed(Multi<Buffer> chunks, boolean empty) {
-        return new CachedBody(chunks, null, loadTag(), true, empty, null, false);
+        return new CachedBody(chunks, null, loadTag(), true, empty, null, null);
     }
 
     /** "Nothing there": cached like any answer, with the empty TTL. */
     public static CachedBody absent() {
-        return new CachedBody(Multi.createFrom().empty(), new byte[0], null, false, true, null, false);
+        return new CachedBody(Multi.createFrom().empty(), new byte[0], null, false, true, null, null);
     }
 
-    /** Rebuilds a body read back from the cache, gzip-encoded if it was stored so; for the cache's own use. */
+    /**
+     * Rebuilds a body read back from the cache; for the cache's own use. {@code inflated} is null for an identity
+     * body, else the same body inflated as it is read, the chunks being gzip-encoded as stored.
+     */
     public static CachedBody restored(
-            Multi<Buffer> chunks, String etag, boolean present, boolean empty, CacheStatus status, boolean gzip) {
-        return new CachedBody(chunks, null, etag, present, empty, status, gzip);
+            Multi<Buffer> chunks,
+            String etag,
+            boolean present,
+            boolean empty,
+            CacheStatus status,
+            Multi<Buffer> inflated) {
+        return new CachedBody(chunks, null, etag, present, empty, status, inflated);
     }
 
     /**
@@ -75,19 +83,23 @@ public final class CachedBody {
      * {@code Content-Length}; for the cache's own use.
      */
     public static CachedBody restoredWhole(
-            byte[] bytes, String etag, boolean present, boolean empty, CacheStatus status, boolean gzip) {
+            byte[] bytes, String etag, boolean present, boolean empty, CacheStatus status, Multi<Buffer> inflated) {
         Multi<Buffer> chunks = present
                 ? Multi.createFrom().item(() -> Buffer.buffer(bytes))
                 : Multi.createFrom().empty();
-        return new CachedBody(chunks, present ? bytes : new byte[0], etag, present, empty, status, gzip);
+        return new CachedBody(chunks, present ? bytes : new byte[0], etag, present, empty, status, inflated);
     }
 
     public CachedBody withStatus(CacheStatus newStatus) {
-        return new CachedBody(chunks, whole, etag, present, empty, newStatus, gzip);
+        return new CachedBody(chunks, whole, etag, present, empty, newStatus, inflated);
     }
 
+    /** The same identity body with its chunks replaced (a stream observed as it flows). */
     public CachedBody withChunks(Multi<Buffer> newChunks) {
-        return new CachedBody(newChunks, null, etag, present, empty, status, gzip);
+        if (inflated != null) {
+            throw new IllegalStateException("the chunks of a gzip-encoded body are the stored ones");
+        }
+        return new CachedBody(newChunks, null, etag, present, empty, status, null);
     }
 
     /**
@@ -95,15 +107,15 @@ public final class CachedBody {
      * written (a stream, whatever the stored size: never inflated whole in memory).
      */
     public CachedBody identity() {
-        if (!gzip) {
+        if (inflated == null) {
             return this;
         }
-        return new CachedBody(GzipInflation.inflate(chunks), null, etag, present, empty, status, false);
+        return new CachedBody(inflated, null, etag, present, empty, status, null);
     }
 
     /** Whether the chunks are one gzip stream (as stored), to be sent with {@code Content-Encoding: gzip}. */
     public boolean gzip() {
-        return gzip;
+        return inflated != null;
     }
 
     /** The entity tag of the gzip representation, without quotes: distinct from the identity one. */

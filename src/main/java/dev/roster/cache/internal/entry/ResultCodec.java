@@ -5,6 +5,7 @@ import dev.roster.cache.CacheStatus;
 import dev.roster.cache.CachedBody;
 import dev.roster.cache.internal.plan.Lookup;
 import dev.roster.cache.internal.plan.MethodPlan;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,16 +39,26 @@ public class ResultCodec {
         if (isBody(l) && entry.chunkCount() == 0) {
             return Uni.createFrom()
                     .item(CachedBody.restoredWhole(
-                            entry.inline(), entry.etag(), entry.present(), entry.empty(), status, entry.gzip()));
+                            entry.inline(),
+                            entry.etag(),
+                            entry.present(),
+                            entry.empty(),
+                            status,
+                            inflated(entry, Multi.createFrom().item(() -> Buffer.buffer(entry.inline())))));
         }
         if (isBody(l)) {
             return store.body(l, entry)
                     .map(chunks -> CachedBody.restored(
-                            chunks, entry.etag(), entry.present(), entry.empty(), status, entry.gzip()));
+                            chunks, entry.etag(), entry.present(), entry.empty(), status, inflated(entry, chunks)));
         }
         return store.body(l, entry)
                 .chain(chunks -> chunks.collect().in(Buffer::buffer, Buffer::appendBuffer))
                 .map(bytes -> entry.present() ? decode(l.plan(), bytes.getBytes()) : null);
+    }
+
+    /** For a gzip-encoded entry, its body inflated as it is read; null for an identity one. */
+    private static Multi<Buffer> inflated(Entry entry, Multi<Buffer> stored) {
+        return entry.gzip() && entry.present() ? GzipInflation.inflate(stored) : null;
     }
 
     /** The result of a hit on a fresh entry, marked with its remaining TTL. */
