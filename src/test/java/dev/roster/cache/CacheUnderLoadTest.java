@@ -7,6 +7,8 @@ import dev.roster.support.Unique;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,9 +24,26 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Many concurrent clients on a warm key (and a warmed-up JVM): every one is a hit, none falls back to MongoDB.
+ *
+ * <p>A claim about concurrency, not about time: the Redis timeouts are raised so that a machine loaded by other
+ * work (the redis-server descheduled for a few hundred milliseconds) cannot turn a hit into a fallback. How
+ * the cache behaves when Redis is slow or silent is tested with the default timeouts elsewhere
+ * ({@code RedisOutageTest}, {@code FrozenRedisIT}).
  */
 @QuarkusTest
+@TestProfile(CacheUnderLoadTest.PatientRedis.class)
 class CacheUnderLoadTest {
+
+    /** Timeouts no scheduling hiccup reaches. */
+    public static class PatientRedis implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "roster.cache.redis-timeout", "5s",
+                    "roster.cache.redis-busy-timeout", "5s",
+                    "roster.cache.chunk-timeout", "5s");
+        }
+    }
 
     private static final int CLIENTS = 256;
 
