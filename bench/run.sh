@@ -29,6 +29,7 @@ NEAR=1
 WORKLOADS=wrk,mix,big
 ROUNDS=3
 ROSTER_COMMIT=
+BIG_TIMEOUT=600
 
 usage() {
   cat <<'EOF'
@@ -42,6 +43,7 @@ Usage: bench/run.sh [options]
   --mix-seconds S       seconds of the measured write-heavy mix per system (default 15; --quick: 5)
   --mix-clients N       client threads of the mix (default 16)
   --big-clients N       concurrent clients of the "several clients at once" big-team run (default 4)
+  --big-timeout S       seconds a big-team client waits before it gives up (default 600)
   --heap SIZE           -Xmx of every system under test (default 2g)
   --port-base P         first of the ports used on 127.0.0.1 (default 18400; uses P .. P+60)
   --work DIR            build and scratch directory (default ${TMPDIR:-/tmp}/roster-bench)
@@ -82,6 +84,7 @@ while [[ $# -gt 0 ]]; do
     --roster-jar) ROSTER_JAR=$2; shift 2 ;;
     --roster-commit) ROSTER_COMMIT=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
+    --big-timeout) BIG_TIMEOUT=$2; shift 2 ;;
     --big-first) BIG_FIRST=1; shift ;;
     --workloads) WORKLOADS=$2; shift 2 ;;
     --no-near) NEAR=0; shift ;;
@@ -484,9 +487,10 @@ max_after_gc_mb() {
 # Cache-Status). A system whose process died during the call is restarted, and the notes say so.
 measure_big() {
   local system=$1 call=$2 target=$3 clients=$4 encoding=$5 round=$6 how=$7 pid gclog from jfile jpid t0 t1 i \
-    status bytes ttfb heap_start heap_peak after_gc seconds served process
+    status bytes ttfb heap_start heap_peak after_gc seconds served process ooms
   process=$(process_of "$system")
   pid=${SYS_PID[$process]}
+  ooms=$(grep -c OutOfMemoryError "$LOGS/$process.log" 2>/dev/null || true); ooms=${ooms:-0}
   gclog=$LOGS/gc-$process.log
   "$JCMD" "$pid" GC.run >/dev/null 2>&1 || true   # start from the live set, so growth is the request's own
   sleep 0.3
@@ -502,9 +506,10 @@ measure_big() {
   [[ $encoding == gzip ]] && accept=(-H 'Accept-Encoding: gzip')
   t0=$(date +%s.%N)
   for ((i = 0; i < clients; i++)); do
-    { timeout 600 curl -s ${accept[@]+"${accept[@]}"} -D "$LOGS/big-$system-$call-$i.headers" -o /dev/null \
-        -w '%{http_code} %{time_starttransfer} %{time_total} %{size_download}' "$target"; echo " $?"; } \
-      >"$LOGS/big-$system-$call-$i.txt" 2>&1 &
+    # (the exit code is caught explicitly: under set -e a failing curl would end the subshell before the echo)
+    { rc=0; timeout "$BIG_TIMEOUT" curl -s ${accept[@]+"${accept[@]}"} -D "$LOGS/big-$system-$call-$i.headers" \
+        -o /dev/null -w '%{http_code} %{time_starttransfer} %{time_total} %{size_download}' "$target" || rc=$?
+      echo " $rc"; } >"$LOGS/big-$system-$call-$i.txt" 2>&1 &
     cpids+=("$!")
   done
   for i in "${cpids[@]}"; do wait "$i" || true; done
@@ -515,7 +520,9 @@ measure_big() {
   read -r heap_start heap_peak < <(heap_used_mb "$jfile")
   after_gc=$(max_after_gc_mb "$gclog" "$from")
   read -r status ttfb seconds bytes < <(cat "$LOGS"/big-"$system"-"$call"-*.txt | awk -v wall="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" '
-      { if ($5 != "0") bad = "curl-exit-" $5; else if ($1 != "200") bad = $1
+      function fail(x) { if (index("+" bad "+", "+" x "+") == 0) bad = (bad == "" ? x : bad "+" x) }
+      NF < 5 { fail("curl-exit-" $NF); n++; next }   # curl killed (124: timed out) before it wrote its summary
+      { if ($5 != "0") fail("curl-exit-" $5); else if ($1 != "200") fail($1)
         if ($2 > ttfb) ttfb = $2; bytes += $4; n++ }
       END { printf "%s %s %s %d\n", (bad == "" && n ? "200" : (bad == "" ? "none" : bad)), ttfb, (n == 1 ? $3 : wall), bytes }')
   served=$(tr -d '\r' <"$LOGS/big-$system-$call-0.headers" 2>/dev/null | awk '
@@ -523,14 +530,18 @@ measure_big() {
       END { printf "%s%s", (enc == "" ? "identity" : enc), (cs == "" ? "" : "; Cache-Status: " cs) }')
   log "  round $round $system $call: $seconds s, first byte $ttfb s, $bytes bytes, HTTP $status ($served), heap $heap_start → $heap_peak MB, max after GC $after_gc MB"
   row big "$system" "$call" "$seconds" "$ttfb" "$bytes" "$status" "$heap_start" "$heap_peak" "$after_gc" "$how" "$round" "${served:--}"
+  ooms=$(( $(grep -c OutOfMemoryError "$LOGS/$process.log" 2>/dev/null || true) - ooms ))
+  local oom=""
+  ((ooms > 0)) && oom="logged $ooms OutOfMemoryError lines (-Xmx$HEAP)"
   if ! kill -0 "$pid" 2>/dev/null; then
-    local oom=""
-    grep -q OutOfMemoryError "$LOGS/$process.log" 2>/dev/null && oom=" (its log has an OutOfMemoryError)"
-    log "  $process died during $system $call$oom: restarting it"
-    row note "$process died during the big team's $call call of round $round$oom; it was restarted (and its cache entry refilled by the next call)."
+    log "  $process died during $system $call${oom:+ and $oom}: restarting it"
+    row note "$system $call, round $round: $process died during the call${oom:+ and $oom} (status $status); it was restarted (its Redis entry, if any, stays; its JIT starts cold)."
     restart_system "$process"
-  elif [[ $status != 200 ]] && grep -q OutOfMemoryError "$LOGS/$process.log" 2>/dev/null; then
-    row note "$system $call in round $round answered $status and $process logged an OutOfMemoryError (-Xmx$HEAP)."
+  elif ((ooms > 0)); then
+    # A JVM that ran out of heap may keep connections open without answering: start it afresh for the next calls.
+    log "  $process answered $status and $oom during $system $call: restarting it"
+    row note "$system $call, round $round: status $status; $process $oom during the call; it was restarted (its Redis entry stays; its JIT starts cold)."
+    restart_system "$process"
   fi
 }
 
@@ -737,7 +748,7 @@ elif wants wrk || wants mix; then
   row meta "order" "wrk and mix ran before the big team was loaded (the collection held ~1,200 members)"
 fi
 row note "mongo-java-server scans the whole collection for every query (it ignores secondary indexes), so uncached reads are slower than on a real MongoDB, and more so once the big team is loaded; compare cached paths with each other and with the ceilings."
-row method big "One or more curl clients GET the listing of ALPHA (ceiling-stream: /ceiling/teams/ALPHA/members, baseline-body: /body/teams/ALPHA/members) and time it; 'gzip' calls send Accept-Encoding: gzip and count the bytes on the wire (curl does not decode them), the others send no Accept-Encoding. 'served as' is the answer's Content-Encoding (and Roster's Cache-Status) of the first client. Status is the HTTP status, or curl's exit code when a transfer broke (curl-exit-18: cut short, -52: empty reply, -124: timed out after 600 s). Before each call the server gets a forced full GC (jcmd GC.run). Heap: 'before' is the heap used right after that GC (the live set), 'peak' the most used in jstat -gc samples every 100 ms (garbage included), 'max after a GC' the largest occupancy G1 logged (-Xlog:gc) after any collection during the call, i.e. what the call kept alive; '-' when no GC ran."
+row method big "One or more curl clients (each giving up after $BIG_TIMEOUT s) GET the listing of ALPHA (ceiling-stream: /ceiling/teams/ALPHA/members, baseline-body: /body/teams/ALPHA/members) and time it; 'gzip' calls send Accept-Encoding: gzip and count the bytes on the wire (curl does not decode them), the others send no Accept-Encoding. 'served as' is the answer's Content-Encoding (and Roster's Cache-Status) of the first client. Status is the HTTP status, or curl's exit code when a transfer broke (curl-exit-18: cut short, -52: empty reply, -124: timed out after $BIG_TIMEOUT s). Before each call the server gets a forced full GC (jcmd GC.run). Heap: 'before' is the heap used right after that GC (the live set), 'peak' the most used in jstat -gc samples every 100 ms (garbage included), 'max after a GC' the largest occupancy G1 logged (-Xlog:gc) after any collection during the call, i.e. what the call kept alive; '-' when no GC ran."
 row method wrk "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency --timeout 10s; per team one common warm-up of every system (a priming call and ${WARMUP} s of wrk), then $ROUNDS rounds of one run per system, each after the servers went idle. Errors are socket errors plus non-2xx answers, summed over the rounds. Redis cmds/req is the INFO total_commands_processed delta over a run divided by its requests (median over the rounds)."
 row method mix "java bench/tools/Mix.java: $MIX_CLIENTS client threads (JDK HttpClient, HTTP/1.1 keep-alive), each owning 1/$MIX_CLIENTS of a 100-member team written only through the system measured (roster-cache: MIXA, roster-near: MIXB, roster-nocache: MIXC); per operation 10% PUT /members/{name} with a new role, 45% GET /teams/{team}/members, 45% GET /members/{name}. Every read is checked against the roles the client itself wrote and saw answered: one showing an older role is stale. One ${WARMUP} s warm-up run per system, then $ROUNDS rounds; stale reads, checked reads and errors are summed over the rounds."
 row note "ceiling-json: GET /ceiling/json on the tuned baseline, a constant 66-byte JSON from a Quarkus REST method; ceiling-stream: GET /ceiling/teams/ALPHA/members there, the listing's bytes kept in memory after the first call and written in 64 KiB chunks."
