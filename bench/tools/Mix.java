@@ -157,7 +157,8 @@ public class Mix {
         long[] latencies = new long[1 << 14];
         int count;
         long reads, writes, checked, stale, errors;
-        static final AtomicLong SEQ = new AtomicLong();
+        /** Starts from the clock, so that no role written by an earlier run (or round) is ever written again. */
+        static final AtomicLong SEQ = new AtomicLong(System.currentTimeMillis() * 1000);
 
         Client(HttpClient http, String url, String team, List<String> own, int writePct, String token,
                 long measureFrom, long until, long seed) {

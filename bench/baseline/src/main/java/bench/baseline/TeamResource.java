@@ -8,7 +8,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.nio.charset.StandardCharsets;
 import org.jboss.resteasy.reactive.RestPath;
 
-/** The baseline's routes: the cached listing, and the constant-JSON ceiling. */
+/** The baseline's routes: the cached listing (object or serialized body), and the constant-JSON ceiling. */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class TeamResource {
@@ -27,6 +27,13 @@ public class TeamResource {
     @Path("teams/{team}/members")
     public Uni<TeamListing> members(@RestPath String team) {
         return service.listing(team);
+    }
+
+    /** The same listing from the cache that holds the serialized body: a hit writes the cached text as is. */
+    @GET
+    @Path("body/teams/{team}/members")
+    public Uni<String> body(@RestPath String team) {
+        return service.body(team);
     }
 
     @GET
