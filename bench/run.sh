@@ -219,7 +219,7 @@ ROSTER_COMMIT=${ROSTER_COMMIT:-$CHECKOUT_COMMIT}
 
 log "resolving mongo-java-server's classpath from Roster's build"
 (cd "$WORK/src" && ./mvnw -B -q dependency:build-classpath -Dmdep.outputFile="$WORK/mongo.classpath" \
-   -DincludeScope=runtime -DincludeGroupIds=de.bwaldvogel,io.netty,org.slf4j \
+   -DincludeScope=compile -DincludeGroupIds=de.bwaldvogel,io.netty,org.slf4j \
    -DexcludeArtifactIds=slf4j-jboss-logmanager) >"$LOGS/classpath.log" 2>&1 \
   || { tail -20 "$LOGS/classpath.log" >&2; die "could not resolve mongo-java-server"; }
 

@@ -112,7 +112,7 @@ mongo_classpath() {
   local src=$1 out=$WORK/mongo.classpath
   if [[ ! -s "$out" ]]; then
     (cd "$src" && ./mvnw -B -q dependency:build-classpath -Dmdep.outputFile="$out" \
-       -DincludeScope=runtime -DincludeGroupIds=de.bwaldvogel,io.netty,org.slf4j \
+       -DincludeScope=compile -DincludeGroupIds=de.bwaldvogel,io.netty,org.slf4j \
        -DexcludeArtifactIds=slf4j-jboss-logmanager) >"$LOGS/classpath.log" 2>&1 \
       || { tail -20 "$LOGS/classpath.log" >&2; die "could not resolve mongo-java-server"; }
   fi
