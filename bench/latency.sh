@@ -83,7 +83,7 @@ check_ports_free "${HTTP[@]}" "${MGMT[@]}" "$REDIS_PORT" "$MONGO_PORT" "${REDIS_
 
 prepare_roster
 start_redis "$REDIS_PORT"
-start_mongo "$MONGO_PORT"
+MONGO_HEAP=6g start_mongo "$MONGO_PORT"   # the big team needs more than the default 1g
 for s in proxy-0 proxy-D; do
   (exec "$JAVA" -Xmx128m "$BENCH_DIR/tools/DelayProxy.java" --listen "${REDIS_VIA[$s]}" \
      --target "127.0.0.1:$REDIS_PORT" --delay-ms "${DELAY[$s]}" >>"$LOGS/proxy-$s.log" 2>&1) &
