@@ -25,7 +25,10 @@ public class EmbeddedServersConfigSourceFactory implements ConfigSourceFactory {
 
     static final String MONGO = "quarkus.mongodb.connection-string";
     static final String REDIS = "quarkus.redis.hosts";
-    /** Set by the failsafe JVM, whose tests talk to a packaged app that starts its own servers. */
+    /**
+     * Set by the failsafe JVM: it reads the {@code embedded} profile's configuration for the packaged app it tests,
+     * whose servers come from the tests' TestServers resource; it must not start servers of its own here.
+     */
     static final String SKIP = "roster.embedded.skip";
 
     private static final Set<String> PROFILES = Set.of("dev", "embedded");
