@@ -11,6 +11,7 @@ import dev.roster.support.Unique;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The cache's management endpoints: explain a request path, evict its entry, bump a tag. */
@@ -61,5 +62,25 @@ class CacheAdminTest {
     @Test
     void shouldAnswer400WhenPathIsNotAnApiPath() {
         given().queryParam("path", "/nope").get(admin + "/explain").then().statusCode(400);
+        given().queryParam("path", "/teams/A/members?limit=abc")
+                .get(admin + "/explain")
+                .then()
+                .statusCode(400);
+        given().urlEncodingEnabled(false)
+                .get(admin + "/explain?path=/members/a%25zz")
+                .then()
+                .statusCode(400);
+    }
+
+    @Test
+    void shouldAnswer400ForATagNoWriteBumps() {
+        for (String query : List.of("kind=bogus&value=x", "kind=team", "kind=member&value=", "kind=teams&value=x")) {
+            given().urlEncodingEnabled(false)
+                    .post(admin + "/evict-tag?" + query)
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json");
+        }
+        given().queryParam("kind", "teams").post(admin + "/evict-tag").then().statusCode(200);
     }
 }

@@ -4,7 +4,7 @@ import dev.roster.cache.CachedBody;
 import dev.roster.cache.RosterCacheConfig;
 import dev.roster.cache.internal.entry.Entry;
 import dev.roster.cache.internal.entry.EntryStore;
-import dev.roster.cache.internal.entry.GzipDeflation;
+import dev.roster.cache.internal.entry.GzipInflation;
 import dev.roster.cache.internal.entry.LeaseRequest;
 import dev.roster.cache.internal.entry.ResultCodec;
 import dev.roster.cache.internal.entry.Stamp;
@@ -80,9 +80,11 @@ public class Background {
                         .chain(fresh -> store.lookup(l, LeaseRequest.NONE).map(after -> {
                             if (after.current().matches(current)) {
                                 byte[] computed = codec.whole(l, fresh).bytes();
-                                // Deflate is deterministic: the fresh body compresses to the stored bytes.
+                                // Compared as identity bytes: another instance's zlib may deflate the same body
+                                // to other bytes.
                                 boolean same = Arrays.equals(
-                                        entry.gzip() ? GzipDeflation.compress(computed) : computed, entry.inline());
+                                        computed,
+                                        entry.gzip() ? GzipInflation.inflate(entry.inline()) : entry.inline());
                                 metrics.audit(l.cache(), same);
                                 if (!same) {
                                     LOG.infof("Audit: cached %s differs from a fresh computation", l.trace());

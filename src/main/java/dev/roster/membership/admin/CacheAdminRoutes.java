@@ -93,15 +93,15 @@ public class CacheAdminRoutes {
     private void evictTag(RoutingContext context) {
         String kind = context.request().getParam("kind");
         String value = context.request().getParam("value");
-        if (kind == null || kind.isBlank()) {
+        Tag tag = tag(kind, value);
+        if (tag == null) {
             answers.problem(
                     context,
                     400,
                     "Bad Request",
-                    "kind is required (team, teams or member), and value for team and member");
+                    "kind is required (team, teams or member), and value for team and member (none for teams)");
             return;
         }
-        Tag tag = value == null ? Tag.of(kind) : Tag.of(kind, value);
         inspector
                 .evictTag(tag)
                 .subscribe()
@@ -110,11 +110,32 @@ public class CacheAdminRoutes {
                         e -> answers.problem(context, 503, "Service Unavailable", "Redis is unreachable"));
     }
 
-    /** Maps a request path of the API to the cached call that serves it. */
+    /** One of the tags the API's writes bump, or null: a tag no entry depends on would evict nothing. */
+    private static Tag tag(String kind, String value) {
+        boolean hasValue = value != null && !value.isBlank();
+        if ("teams".equals(kind) && !hasValue) {
+            return Tag.of(kind);
+        }
+        if (("team".equals(kind) || "member".equals(kind)) && hasValue) {
+            return Tag.of(kind, value);
+        }
+        return null;
+    }
+
+    /** Maps a request path of the API to the cached call that serves it; null when it names none. */
     private Target target(String path) {
         if (path == null) {
             return null;
         }
+        try {
+            return parse(path);
+        } catch (IllegalArgumentException malformed) {
+            // A malformed escape or a limit that is not a number: no cached call.
+            return null;
+        }
+    }
+
+    private Target parse(String path) {
         URI uri = URI.create(path.replace(" ", "%20"));
         String[] segments = uri.getRawPath().split("/", -1);
         Map<String, String> query = query(uri.getRawQuery());

@@ -2,11 +2,14 @@ package dev.roster.cache.internal.entry;
 
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.core.buffer.Buffer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 import java.util.zip.ZipException;
 
@@ -44,6 +47,15 @@ public final class GzipInflation {
                     .onTermination()
                     .invoke(state.inflater::end);
         });
+    }
+
+    /** A whole gzip body held in memory (an inline entry), inflated at once. */
+    public static byte[] inflate(byte[] gzip) {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("a stored gzip body is corrupt", e);
+        }
     }
 
     /** The pieces one stored chunk inflates to, each made when the iterator is asked for it. */
