@@ -52,6 +52,16 @@
                         },
                         responses = {
                             @APIResponse(
+                                    name = "NotModified",
+                                    responseCode = "304",
+                                    description = "If-None-Match names the current representation.",
+                                    headers = {
+                                        @Header(name = "ETag", ref = "ETag"),
+                                        @Header(name = "Cache-Status", ref = "Cache-Status"),
+                                        @Header(name = "Vary", ref = "Vary"),
+                                        @Header(name = "Content-Encoding", ref = "Content-Encoding")
+                                    }),
+                            @APIResponse(
                                     name = "BadRequest",
                                     responseCode = "400",
                                     description = "A broken rule in the path, query or body; one violation per rule.",

@@ -17,6 +17,9 @@ final class CachedAnswers {
     static final String CACHE_STATUS = "Cache-Status";
     static final String VARY = "Vary";
     static final String ACCEPT_ENCODING = "Accept-Encoding";
+    /** How the OpenAPI document describes the request header. */
+    static final String ACCEPT_ENCODING_DOC =
+            "Codings the client accepts; gzip (q-values honoured) gets a compressed body as stored.";
 
     private CachedAnswers() {}
 

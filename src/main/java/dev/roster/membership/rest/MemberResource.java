@@ -71,15 +71,7 @@ public class MemberResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = ApiSchemas.MemberView.class),
                             examples = @ExampleObject(name = "member", value = MEMBER_EXAMPLE)))
-    @APIResponse(
-            responseCode = "304",
-            description = "If-None-Match names the current representation.",
-            headers = {
-                @Header(name = "ETag", ref = "ETag"),
-                @Header(name = "Cache-Status", ref = "Cache-Status"),
-                @Header(name = "Vary", ref = "Vary"),
-                @Header(name = "Content-Encoding", ref = "Content-Encoding")
-            })
+    @APIResponse(responseCode = "304", ref = "NotModified")
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(
             responseCode = "404",
@@ -95,10 +87,7 @@ public class MemberResource {
                     String name,
             @Parameter(description = "ETags, weak comparison; '*' matches any.") @RestHeader("If-None-Match")
                     String ifNoneMatch,
-            @Parameter(
-                            description =
-                                    "Codings the client accepts; gzip (q-values honoured) gets a compressed body as stored.")
-                    @RestHeader("Accept-Encoding")
+            @Parameter(description = CachedAnswers.ACCEPT_ENCODING_DOC) @RestHeader("Accept-Encoding")
                     String acceptEncoding,
             UriInfo uri) {
         PathRules.name(name);
