@@ -131,6 +131,14 @@ public interface RosterCacheConfig {
     /** Per-cache settings, keyed by cache name. */
     Map<String, CacheSettings> caches();
 
+    /**
+     * How long the tags a write announced before it was sent are kept for the change feed, which uses them to
+     * evict exactly what that write changed. Longer than any change feed lag; a change seen after its
+     * announcement expired is evicted coarsely (every entry), never less.
+     */
+    @WithDefault("10m")
+    Duration announceTtl();
+
     /** Per-method settings, keyed by {@code SimpleClassName.method}; they win over the cache's. */
     Map<String, CacheSettings> methods();
 

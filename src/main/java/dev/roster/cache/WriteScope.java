@@ -1,5 +1,6 @@
 package dev.roster.cache;
 
+import io.smallrye.mutiny.Uni;
 import java.util.Collection;
 import java.util.List;
 
@@ -17,4 +18,12 @@ public interface WriteScope {
     default void mayChange(Tag... tags) {
         mayChange(List.of(tags));
     }
+
+    /**
+     * Announces the next command under each of {@code changeIds}, before it is sent: the tags declared so far are
+     * kept under those ids for a while (see {@link ChangeFeedCache#announced}), so that the change feed, seeing a
+     * change that carries one of them, evicts exactly these tags instead of every listing. Never fails: an
+     * announcement Redis did not take only makes the feed's eviction of that change coarser.
+     */
+    Uni<Void> announce(Collection<String> changeIds);
 }

@@ -34,7 +34,7 @@ public final class EmbeddedServers {
         synchronized (holder) {
             Object uri = holder.get(MONGO_KEY);
             if (uri == null) {
-                MongoServer server = new MongoServer(new MemoryBackend());
+                MongoServer server = new MongoServer(memoryBackend());
                 server.bind(LOOPBACK, freePort());
                 InetSocketAddress address = server.getLocalAddress();
                 uri = "mongodb://" + LOOPBACK + ":" + address.getPort();
@@ -44,6 +44,16 @@ public final class EmbeddedServers {
             }
             return uri.toString();
         }
+    }
+
+    /**
+     * An in-memory backend for mongo-java-server with its oplog on, so that it offers change streams as a replica
+     * set does (the change feed follows them).
+     */
+    public static MemoryBackend memoryBackend() {
+        MemoryBackend backend = new MemoryBackend();
+        backend.enableOplog();
+        return backend;
     }
 
     public static String redisUri() {

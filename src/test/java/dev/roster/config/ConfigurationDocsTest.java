@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.roster.cache.RosterCacheConfig;
 import dev.roster.health.HealthConfig;
 import dev.roster.membership.config.BulkConfig;
+import dev.roster.membership.config.ChangeFeedConfig;
 import dev.roster.membership.config.ListingConfig;
 import dev.roster.membership.config.TeamDeleteConfig;
 import dev.roster.membership.config.WriteConfig;
@@ -36,7 +37,8 @@ class ConfigurationDocsTest {
             ListingConfig.class,
             BulkConfig.class,
             WriteConfig.class,
-            TeamDeleteConfig.class);
+            TeamDeleteConfig.class,
+            ChangeFeedConfig.class);
 
     private static final Pattern NAME = Pattern.compile("`([^`]+)`");
 

@@ -1,7 +1,7 @@
 package dev.roster.support;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import dev.roster.config.EmbeddedServers;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,7 +43,7 @@ public class ControlledMongo implements QuarkusTestResourceLifecycleManager {
     }
 
     public static synchronized void startServer() {
-        server = new MongoServer(new MemoryBackend());
+        server = new MongoServer(EmbeddedServers.memoryBackend());
         server.bind("127.0.0.1", port);
     }
 

@@ -1,7 +1,7 @@
 package dev.roster.support;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import dev.roster.config.EmbeddedServers;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,7 +60,7 @@ public final class Fleet implements AutoCloseable {
     }
 
     private final Options options;
-    private final MongoServer mongo = new MongoServer(new MemoryBackend());
+    private final MongoServer mongo = new MongoServer(EmbeddedServers.memoryBackend());
     private final TcpProxy proxy;
     private final RedisControl redis;
     private final String directMongoUri;

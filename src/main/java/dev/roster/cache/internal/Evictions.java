@@ -1,5 +1,7 @@
 package dev.roster.cache.internal;
 
+import dev.roster.cache.ChangeFeedCache;
+import dev.roster.cache.RosterCacheConfig;
 import dev.roster.cache.Tag;
 import dev.roster.cache.TagInvalidator;
 import dev.roster.cache.WriteScope;
@@ -11,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -30,7 +33,7 @@ import org.jboss.logging.Logger;
  * and this instance does not read from the store before that.
  */
 @ApplicationScoped
-public class Evictions implements TagInvalidator {
+public class Evictions implements TagInvalidator, ChangeFeedCache {
 
     private static final Logger LOG = Logger.getLogger(Evictions.class);
 
@@ -50,16 +53,27 @@ public class Evictions implements TagInvalidator {
     private final AtomicBoolean settling = new AtomicBoolean();
     private final AtomicBoolean retrying = new AtomicBoolean();
     private final AtomicLong localWrites = new AtomicLong();
+    private final long announceMillis;
 
-    public Evictions(EntryStore store, CacheMetrics metrics, NearCache near) {
+    public Evictions(EntryStore store, CacheMetrics metrics, NearCache near, RosterCacheConfig config) {
         this.store = store;
         this.near = near;
         this.metrics = metrics;
+        this.announceMillis = config.announceTtl().toMillis();
         store.onOutage(this::owe);
     }
 
     @Override
     public Uni<Void> invalidate(Collection<Tag> tags) {
+        return invalidate(tags, List.of());
+    }
+
+    /**
+     * {@link #invalidate(Collection)} after a write MongoDB acknowledged: its announcements {@code applied} are
+     * marked done in the same round trip, so that the change feed does not evict what this write's own eviction
+     * already did (entries computed after it stay).
+     */
+    Uni<Void> invalidate(Collection<Tag> tags, Collection<String> applied) {
         if (tags.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -73,7 +87,7 @@ public class Evictions implements TagInvalidator {
         // Forgotten again once the store has applied the bumps: a near-cache read that fetched a generation
         // after the first forget but before the bump landed may have kept the old value, and the invalidation
         // push can arrive after this answer.
-        return store.bump(tags)
+        return store.bump(tags, applied, announceMillis)
                 .onFailure()
                 .recoverWithItem(e -> {
                     owe(e.getClass().getSimpleName());
@@ -85,6 +99,45 @@ public class Evictions implements TagInvalidator {
     @Override
     public <T> Uni<T> write(Function<WriteScope, Uni<T>> write) {
         return EvictingWrite.run(this, write);
+    }
+
+    /** Keeps {@code tags} under each change id for the change feed (see {@link WriteScope#announce}); never fails. */
+    Uni<Void> announce(Collection<String> changeIds, Collection<Tag> tags) {
+        if (changeIds.isEmpty() || tags.isEmpty() || !store.available()) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.announce(changeIds, List.copyOf(tags), announceMillis)
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    @Override
+    public Uni<List<Tag>> announced(String changeId) {
+        return store.announced(changeId);
+    }
+
+    @Override
+    public Uni<Void> evict(Collection<Tag> tags) {
+        near.forget(tags);
+        return store.bump(tags).invoke(() -> near.forget(tags));
+    }
+
+    @Override
+    public Uni<Void> evictAll() {
+        return store.replaceEpoch().invoke(() -> {
+            near.clear();
+            metrics.epochBumps();
+        });
+    }
+
+    @Override
+    public Uni<String> position() {
+        return store.feedPosition();
+    }
+
+    @Override
+    public Uni<Void> savePosition(String position) {
+        return store.saveFeedPosition(position);
     }
 
     /**

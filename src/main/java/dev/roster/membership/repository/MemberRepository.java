@@ -8,11 +8,9 @@ import com.mongodb.client.model.Accumulators;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
@@ -31,7 +29,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -49,6 +49,9 @@ public class MemberRepository {
     static final String ROLE = "role";
     static final String JOINED_AT = "joinedAt";
     static final String VERSION = "version";
+    /** The id of the API write that last updated the document (see {@link ChangeIds}); not part of a member. */
+    static final String WRITE_ID = "writeId";
+
     private static final int DUPLICATE_KEY = 11000;
 
     private final ReactiveMongoCollection<Document> members;
@@ -81,6 +84,13 @@ public class MemberRepository {
                 .map(doc -> doc == null ? null : toMember(doc));
     }
 
+    /** The member and its document's id, for a write that announces its change (see {@link ChangeIds}). */
+    public Uni<StoredMember> findStored(String name) {
+        return members.find(Filters.eq(NAME, name), new FindOptions().limit(1))
+                .toUni()
+                .map(doc -> doc == null ? null : new StoredMember(ChangeIds.ofDocument(doc), toMember(doc)));
+    }
+
     public Uni<Long> count(String team) {
         return members.countDocuments(Filters.eq(TEAM, team));
     }
@@ -103,9 +113,12 @@ public class MemberRepository {
                 .map(doc -> new TeamSize(doc.getString("_id"), ((Number) doc.get("count")).longValue()));
     }
 
-    /** Inserts a new member; fails with {@link DuplicateNameException} when the name exists. */
-    public Uni<Member> insert(Member member) {
-        return members.insertOne(toDocument(member))
+    /**
+     * Inserts a new member stamped with {@code writeId}; fails with {@link DuplicateNameException} when the name
+     * exists.
+     */
+    public Uni<Member> insert(Member member, String writeId) {
+        return members.insertOne(toDocument(member).append(WRITE_ID, writeId))
                 .replaceWith(member)
                 .onFailure(MemberRepository::isDuplicateKey)
                 .transform(e -> new DuplicateNameException());
@@ -113,20 +126,21 @@ public class MemberRepository {
 
     /**
      * Replaces team, email and role of the member at exactly {@code expected} (compare-and-set on name,
-     * joinedAt and version); null when it changed or vanished meanwhile.
+     * joinedAt and version), stamping the document with {@code writeId}; null when it changed or vanished
+     * meanwhile. The compare-and-set matched exactly {@code expected}, so the member after it is known without
+     * reading it back.
      */
-    public Uni<Member> replace(Member expected, String team, String email, String role) {
-        Bson filter = sameRevision(expected);
+    public Uni<Member> replace(Member expected, String team, String email, String role, String writeId) {
         List<Bson> updates = new ArrayList<>();
         updates.add(Updates.set(TEAM, team));
         updates.add(email == null ? Updates.unset(EMAIL) : Updates.set(EMAIL, email));
         updates.add(role == null ? Updates.unset(ROLE) : Updates.set(ROLE, role));
+        updates.add(Updates.set(WRITE_ID, writeId));
         updates.add(Updates.inc(VERSION, 1L));
-        return members.findOneAndUpdate(
-                        filter,
-                        Updates.combine(updates),
-                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))
-                .map(doc -> doc == null ? null : toMember(doc));
+        return members.updateOne(sameRevision(expected), Updates.combine(updates))
+                .map(r -> r.getMatchedCount() == 1
+                        ? new Member(expected.name(), team, email, role, expected.joinedAt(), expected.version() + 1)
+                        : null);
     }
 
     /** Deletes the member at exactly {@code expected}; false when it changed or vanished meanwhile. */
@@ -134,15 +148,14 @@ public class MemberRepository {
         return members.deleteOne(sameRevision(expected)).map(r -> r.getDeletedCount() == 1);
     }
 
-    /** Names of up to {@code limit} members of {@code team}. */
-    public Uni<List<String>> namesOf(String team, int limit) {
+    /** Names of up to {@code limit} members of {@code team}, each with its document's id (see {@link ChangeIds}). */
+    public Uni<Map<String, String>> namesOf(String team, int limit) {
         return members.find(new FindOptions()
                         .filter(Filters.eq(TEAM, team))
                         .projection(Projections.include(NAME))
                         .limit(limit))
-                .map(doc -> doc.getString(NAME))
                 .collect()
-                .asList();
+                .in(LinkedHashMap::new, (map, doc) -> map.put(doc.getString(NAME), ChangeIds.ofDocument(doc)));
     }
 
     /** Deletes the named members of {@code team}. */
@@ -158,9 +171,10 @@ public class MemberRepository {
 
     /**
      * Upserts members by name in one unordered bulk write: team, email and role replaced, {@code joinedAt}
-     * kept for existing names, {@code version} incremented. Returns one outcome per member, in order.
+     * kept for existing names, {@code version} incremented, every document stamped with {@code writeId}. Returns
+     * one outcome per member, in order.
      */
-    public Uni<List<UpsertOutcome>> upsertAll(List<Member> drafts) {
+    public Uni<List<UpsertOutcome>> upsertAll(List<Member> drafts, String writeId) {
         List<WriteModel<Document>> writes = new ArrayList<>(drafts.size());
         for (Member m : drafts) {
             writes.add(new UpdateOneModel<>(
@@ -170,6 +184,7 @@ public class MemberRepository {
                             m.email() == null ? Updates.unset(EMAIL) : Updates.set(EMAIL, m.email()),
                             m.role() == null ? Updates.unset(ROLE) : Updates.set(ROLE, m.role()),
                             Updates.setOnInsert(JOINED_AT, Date.from(m.joinedAt())),
+                            Updates.set(WRITE_ID, writeId),
                             Updates.inc(VERSION, 1L)),
                     new UpdateOptions().upsert(true)));
         }

@@ -4,6 +4,7 @@ import dev.roster.cache.Tag;
 import dev.roster.cache.TagInvalidator;
 import dev.roster.membership.Member;
 import dev.roster.membership.config.BulkConfig;
+import dev.roster.membership.repository.ChangeIds;
 import dev.roster.membership.repository.MemberRepository;
 import dev.roster.membership.repository.UpsertOutcome;
 import io.smallrye.mutiny.Multi;
@@ -77,7 +78,9 @@ public class BulkImport {
                 .asSet()
                 .chain(previousTeams -> {
                     scope.mayChange(tagsOf(upserts, previousTeams));
-                    return repository.upsertAll(drafts);
+                    String writeId = ChangeIds.newWriteId();
+                    return scope.announce(List.of(ChangeIds.written(writeId)))
+                            .chain(() -> repository.upsertAll(drafts, writeId));
                 })
                 .invoke(outcomes -> tally.record(upserts, outcomes))
                 .replaceWithVoid());

@@ -2,7 +2,6 @@ package dev.roster.membership.service;
 
 import com.mongodb.MongoSocketOpenException;
 import com.mongodb.MongoTimeoutException;
-import dev.roster.cache.InvalidatesTags;
 import dev.roster.cache.Tag;
 import dev.roster.cache.TagInvalidator;
 import dev.roster.cache.WriteScope;
@@ -10,14 +9,17 @@ import dev.roster.error.RosterException;
 import dev.roster.error.StoreUnreachableException;
 import dev.roster.membership.Member;
 import dev.roster.membership.config.TeamDeleteConfig;
+import dev.roster.membership.repository.ChangeIds;
 import dev.roster.membership.repository.DuplicateNameException;
 import dev.roster.membership.repository.MemberRepository;
+import dev.roster.membership.repository.StoredMember;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -46,13 +48,18 @@ public class MemberCommands {
         this.teamDeleteBatch = teamDelete.batchSize();
     }
 
-    @InvalidatesTags({"member:{name}", "team:{team}", "teams"})
+    /** Inserts a member; its own view, its team's and the list of teams are evicted (see {@link #replace}). */
     public Uni<Member> create(String name, String team, String email, String role) {
         Member member = new Member(name, team, email, role, Instant.now().truncatedTo(ChronoUnit.MILLIS), 1);
-        return unreachable(repository
-                .insert(member)
-                .onFailure(DuplicateNameException.class)
-                .transform(e -> RosterException.conflict("a member named '" + name + "' already exists")));
+        return invalidator.write(scope -> {
+            scope.mayChange(viewsOf(member));
+            String writeId = ChangeIds.newWriteId();
+            return scope.announce(List.of(ChangeIds.written(writeId)))
+                    .chain(() -> unreachable(repository
+                            .insert(member, writeId)
+                            .onFailure(DuplicateNameException.class)
+                            .transform(e -> RosterException.conflict("a member named '" + name + "' already exists"))));
+        });
     }
 
     /**
@@ -80,15 +87,17 @@ public class MemberCommands {
     }
 
     private Uni<Long> deleteTeamFrom(String team, long deletedSoFar) {
-        return repository.namesOf(team, teamDeleteBatch).chain(names -> {
-            if (names.isEmpty()) {
+        return repository.namesOf(team, teamDeleteBatch).chain(ids -> {
+            if (ids.isEmpty()) {
                 return Uni.createFrom().item(deletedSoFar);
             }
+            List<String> names = List.copyOf(ids.keySet());
             return invalidator
                     .write(batch -> {
                         batch.mayChange(memberTags(names));
                         batch.mayChange(Tag.of(CacheTags.TEAM, team), Tag.of(CacheTags.TEAMS));
-                        return repository.deleteFromTeam(team, names);
+                        return batch.announce(deletions(ids.values()))
+                                .chain(() -> repository.deleteFromTeam(team, names));
                     })
                     .chain(deleted -> deleteTeamFrom(team, deletedSoFar + deleted));
         });
@@ -96,7 +105,8 @@ public class MemberCommands {
 
     private Uni<MemberChange> replaceAttempt(
             WriteScope scope, String name, String team, String email, String role, String ifMatch, int attemptsLeft) {
-        return current(name, ifMatch).chain(before -> {
+        return current(name, ifMatch).chain(stored -> {
+            Member before = stored.member();
             if (before.sameContent(team, email, role)) {
                 return Uni.createFrom().item(new MemberChange(before, before));
             }
@@ -105,8 +115,9 @@ public class MemberCommands {
                 // Both teams' sizes change: the list of teams too.
                 scope.mayChange(Tag.of(CacheTags.TEAM, team), Tag.of(CacheTags.TEAMS));
             }
-            return repository
-                    .replace(before, team, email, role)
+            String writeId = ChangeIds.newWriteId();
+            return scope.announce(List.of(ChangeIds.written(writeId)))
+                    .chain(() -> repository.replace(before, team, email, role, writeId))
                     .chain(after -> after != null
                             ? Uni.createFrom().item(new MemberChange(before, after))
                             : retry(
@@ -116,10 +127,11 @@ public class MemberCommands {
     }
 
     private Uni<MemberChange> deleteAttempt(WriteScope scope, String name, String ifMatch, int attemptsLeft) {
-        return current(name, ifMatch).chain(before -> {
+        return current(name, ifMatch).chain(stored -> {
+            Member before = stored.member();
             scope.mayChange(viewsOf(before));
-            return repository
-                    .delete(before)
+            return scope.announce(deletions(List.of(stored.documentId())))
+                    .chain(() -> repository.delete(before))
                     .chain(deleted -> deleted
                             ? Uni.createFrom().item(new MemberChange(before, null))
                             : retry(attemptsLeft, () -> deleteAttempt(scope, name, ifMatch, attemptsLeft - 1)));
@@ -135,16 +147,25 @@ public class MemberCommands {
     }
 
     /** The member as it is now, checked against {@code If-Match}. */
-    private Uni<Member> current(String name, String ifMatch) {
-        return repository.find(name).map(member -> {
-            if (member == null) {
+    private Uni<StoredMember> current(String name, String ifMatch) {
+        return repository.findStored(name).map(stored -> {
+            if (stored == null) {
                 throw RosterException.notFound("no member named '" + name + "'");
             }
-            if (!Preconditions.ifMatch(ifMatch, json.etagOf(member))) {
+            if (!Preconditions.ifMatch(ifMatch, json.etagOf(stored.member()))) {
                 throw RosterException.preconditionFailed("the member changed since that ETag was issued");
             }
-            return member;
+            return stored;
         });
+    }
+
+    /** The change ids under which the deletions of these documents are announced. */
+    private static List<String> deletions(Collection<String> documentIds) {
+        List<String> ids = new ArrayList<>(documentIds.size());
+        for (String id : documentIds) {
+            ids.add(ChangeIds.deleted(id));
+        }
+        return ids;
     }
 
     /** The member changed between our read and our compare-and-set: re-check (If-Match then fails with 412). */

@@ -58,7 +58,7 @@ class CacheRulesTest {
     private final CacheMetrics metrics = new CacheMetrics(new SimpleMeterRegistry());
     private final ResultCodec codec = new ResultCodec(store, new ObjectMapper());
     private final Computation computation = new Computation(store, codec, metrics, config);
-    private final Evictions evictions = new Evictions(store, metrics, near);
+    private final Evictions evictions = new Evictions(store, metrics, near, config);
     private final ResultCache cache = new ResultCache(
             store,
             evictions,

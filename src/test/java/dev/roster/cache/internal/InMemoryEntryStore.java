@@ -29,6 +29,8 @@ final class InMemoryEntryStore implements EntryStore {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Map<String, Long> generations = new ConcurrentHashMap<>();
     private final Map<String, String> leases = new ConcurrentHashMap<>();
+    private final Map<String, List<Tag>> announcements = new ConcurrentHashMap<>();
+    private volatile String feedPosition;
     private final List<Consumer<String>> outageListeners = new ArrayList<>();
     private volatile long epoch = Stamp.ABSENT;
     private volatile boolean available = true;
@@ -236,7 +238,7 @@ final class InMemoryEntryStore implements EntryStore {
     }
 
     @Override
-    public Uni<Void> bump(Collection<Tag> tags) {
+    public Uni<Void> bump(Collection<Tag> tags, Collection<String> applied, long keepMillis) {
         if (failBumps) {
             return Uni.createFrom().failure(new IllegalStateException("bump refused"));
         }
@@ -244,6 +246,7 @@ final class InMemoryEntryStore implements EntryStore {
             for (Tag tag : tags) {
                 generations.remove(tag.toString());
             }
+            applied.forEach(id -> announcements.put(id, List.of()));
             return null;
         });
     }
@@ -253,6 +256,32 @@ final class InMemoryEntryStore implements EntryStore {
         return answer(() -> {
             epoch = Stamp.ABSENT;
             afterReplaceEpoch.run();
+            return null;
+        });
+    }
+
+    @Override
+    public Uni<Void> announce(Collection<String> changeIds, List<Tag> tags, long keepMillis) {
+        return answer(() -> {
+            changeIds.forEach(id -> announcements.put(id, List.copyOf(tags)));
+            return null;
+        });
+    }
+
+    @Override
+    public Uni<List<Tag>> announced(String changeId) {
+        return answer(() -> announcements.get(changeId));
+    }
+
+    @Override
+    public Uni<String> feedPosition() {
+        return answer(() -> feedPosition);
+    }
+
+    @Override
+    public Uni<Void> saveFeedPosition(String position) {
+        return answer(() -> {
+            feedPosition = position;
             return null;
         });
     }

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -70,11 +71,37 @@ public interface EntryStore {
     /** Releases the lease if {@code token} still owns it; never fails; nothing to do for a null token. */
     Uni<Void> release(Lookup l, String token);
 
-    /** Increments the generations of these tags that exist (a missing one already matches no entry). */
-    Uni<Void> bump(Collection<Tag> tags);
+    /** Deletes the generations of these tags: no entry stamped before matches them again. */
+    default Uni<Void> bump(Collection<Tag> tags) {
+        return bump(tags, List.of(), 0);
+    }
+
+    /**
+     * {@link #bump(Collection)}, and in the same round trip marks the announcements {@code applied} as done (for
+     * {@code keepMillis}): the change feed need not evict them again.
+     */
+    Uni<Void> bump(Collection<Tag> tags, Collection<String> applied, long keepMillis);
 
     /** Replaces the global epoch with a fresh value: every stored entry stops matching. */
     Uni<Void> replaceEpoch();
+
+    /**
+     * Keeps {@code tags} under each of {@code changeIds} for {@code keepMillis}: what a write announced before it
+     * was sent, for the change feed.
+     */
+    Uni<Void> announce(Collection<String> changeIds, List<Tag> tags, long keepMillis);
+
+    /**
+     * The tags announced under {@code changeId}: empty once the writer applied them itself, null when none are
+     * kept (never announced, expired, lost).
+     */
+    Uni<List<Tag>> announced(String changeId);
+
+    /** The change feed's saved position, null when none is kept. */
+    Uni<String> feedPosition();
+
+    /** Saves the change feed's position (kept without expiry, beside the epoch). */
+    Uni<Void> saveFeedPosition(String position);
 
     /** Deletes the entry of {@code l}; emits whether there was one. */
     Uni<Boolean> delete(Lookup l);

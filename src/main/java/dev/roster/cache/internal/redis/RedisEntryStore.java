@@ -175,19 +175,57 @@ public class RedisEntryStore implements EntryStore {
      * {@code noeviction}, so an eviction cannot be refused by the very policy recommended for Redis.
      */
     @Override
-    public Uni<Void> bump(Collection<Tag> tags) {
+    public Uni<Void> bump(Collection<Tag> tags, Collection<String> applied, long keepMillis) {
         // One DEL per key: generations live in different Redis Cluster slots.
-        List<Request> deletes = new ArrayList<>();
+        List<Request> requests = new ArrayList<>();
         for (Tag tag : new LinkedHashSet<>(tags)) {
-            deletes.add(Request.cmd(Command.DEL).arg(keys.generation(tag)));
+            requests.add(Request.cmd(Command.DEL).arg(keys.generation(tag)));
         }
-        return redis.batch(deletes).replaceWithVoid();
+        for (String id : applied) {
+            requests.add(announcement(id, AnnouncedTags.APPLIED, keepMillis));
+        }
+        return redis.batch(requests).replaceWithVoid();
     }
 
     /** Deletes the epoch (see {@link #bump}): every stored entry stops matching, even on a full Redis. */
     @Override
     public Uni<Void> replaceEpoch() {
         return redis.send(Request.cmd(Command.DEL).arg(keys.epoch())).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Void> announce(Collection<String> changeIds, List<Tag> tags, long keepMillis) {
+        String value = AnnouncedTags.encode(tags);
+        List<Request> sets = new ArrayList<>(changeIds.size());
+        for (String id : changeIds) {
+            sets.add(announcement(id, value, keepMillis));
+        }
+        return redis.batch(sets).replaceWithVoid();
+    }
+
+    private Request announcement(String changeId, String value, long keepMillis) {
+        return Request.cmd(Command.SET)
+                .arg(keys.announcement(changeId))
+                .arg(value)
+                .arg("PX")
+                .arg(keepMillis);
+    }
+
+    @Override
+    public Uni<List<Tag>> announced(String changeId) {
+        return redis.send(Request.cmd(Command.GET).arg(keys.announcement(changeId)))
+                .map(r -> r == null ? null : AnnouncedTags.decode(r.toString()));
+    }
+
+    @Override
+    public Uni<String> feedPosition() {
+        return redis.send(Request.cmd(Command.GET).arg(keys.feedPosition())).map(r -> r == null ? null : r.toString());
+    }
+
+    @Override
+    public Uni<Void> saveFeedPosition(String position) {
+        return redis.send(Request.cmd(Command.SET).arg(keys.feedPosition()).arg(position))
+                .replaceWithVoid();
     }
 
     @Override

@@ -16,6 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  *   <li>{@code <prefix>:e:<cache>:{<entry id>}}: an entry's head (and inline body)
  *   <li>{@code <prefix>:c:{<entry id>}:<load id>:<n>}: the chunks of one load of a large entry
  *   <li>{@code <prefix>:l:{<entry id>}}: the lease of the instance computing the entry
+ *   <li>{@code <prefix>:a:{<change id digest>}}: the tags a write announced for the change feed
+ *   <li>{@code <prefix>:{epoch}:feed}: the change feed's position (same slot as the epoch)
  * </ul>
  */
 @ApplicationScoped
@@ -33,6 +35,14 @@ public class RedisKeys {
 
     public String lineage() {
         return prefix + ":{epoch}:lineage";
+    }
+
+    public String feedPosition() {
+        return prefix + ":{epoch}:feed";
+    }
+
+    public String announcement(String changeId) {
+        return prefix + ":a:{" + Hashing.digest("change", changeId) + "}";
     }
 
     public String generation(Tag tag) {

@@ -1,0 +1,346 @@
+package dev.roster.membership.changes;
+
+import com.mongodb.MongoCommandException;
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoChangeStreamCursor;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import com.mongodb.client.model.changestream.FullDocument;
+import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
+import dev.roster.cache.ChangeFeedCache;
+import dev.roster.cache.Tag;
+import dev.roster.membership.config.ChangeFeedConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.bson.BsonDocument;
+import org.bson.Document;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Evicts what every change of the members collection may have changed, whoever made it (this API on any
+ * instance, another service, a script), by following MongoDB's change stream. The writing instance's own
+ * eviction stays the fast path; this is the path that a failed or partitioned Redis connection, a lost reply
+ * or a restart of the writer cannot lose.
+ *
+ * <p>Every instance follows the stream: no election, and an instance cut from Redis changes nothing for the
+ * others. Each change is applied to Redis before the position moves past it; the position is saved in Redis,
+ * beside what it protects, so a fleet that restarts resumes where it stopped (a Redis restored from an older
+ * snapshot holds an older position, and the changes since are replayed). When the stream cannot resume (its
+ * history is gone) or no position is known, every entry is made unreachable before following from now: never a
+ * silent gap. What each change evicts: {@link ChangeRules}.
+ *
+ * <p>The stream is read on one dedicated thread with the synchronous driver, never on an event loop: a read
+ * waits for data up to {@link ChangeFeedConfig#maxAwait()} on MongoDB, and a server that answers at once (the
+ * development wire-protocol server) is read again after {@link ChangeFeedConfig#idlePause()}, which the reactive
+ * driver's stream cannot do (it asks again at once, in a busy loop).
+ */
+@ApplicationScoped
+public class MemberChangeFeed {
+
+    private static final Logger LOG = Logger.getLogger(MemberChangeFeed.class);
+    private static final Duration CACHE_WAIT = Duration.ofSeconds(5);
+    /** The server has no change stream: not a replica set or sharded cluster. */
+    private static final Set<Integer> UNSUPPORTED = Set.of(40573, 40324);
+    /** The position can no longer be resumed from (history rolled off the oplog, bad token). */
+    private static final Set<Integer> LOST = Set.of(286, 280, 260);
+    /** The server does not know an option (fullDocumentBeforeChange before MongoDB 6.0). */
+    private static final Set<Integer> UNKNOWN_OPTION = Set.of(40415, 9, 2);
+
+    /** What the feed is doing, for readiness and the {@code roster.changes.following} gauge. */
+    public enum State {
+        STARTING,
+        FOLLOWING,
+        UNSUPPORTED,
+        FAILING,
+        OFF
+    }
+
+    private final MongoClient mongo;
+    private final ChangeFeedCache cache;
+    private final ChangeFeedConfig config;
+    private final String database;
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Timer lag;
+    private volatile State state = State.OFF;
+    private volatile boolean stopping;
+    private volatile boolean preImages;
+    private volatile Thread thread;
+
+    public MemberChangeFeed(
+            MongoClient mongo,
+            ChangeFeedCache cache,
+            ChangeFeedConfig config,
+            MeterRegistry registry,
+            @ConfigProperty(name = "quarkus.mongodb.database", defaultValue = "roster") String database) {
+        this.mongo = mongo;
+        this.cache = cache;
+        this.config = config;
+        this.database = database;
+        this.registry = registry;
+        this.preImages = config.preImages();
+        this.lag = Timer.builder("roster.changes.lag")
+                .description("From a change in MongoDB (its wall time, MongoDB 6.0+) to its eviction applied to Redis")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        Gauge.builder("roster.changes.following", this, f -> f.state == State.FOLLOWING ? 1 : 0)
+                .description("1 while this instance follows MongoDB's change stream, 0 otherwise (see readiness)")
+                .register(registry);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            LOG.warn("The change feed is off (roster.change-feed.enabled=false): changes made outside this API, and"
+                    + " evictions this instance cannot deliver, wait for their entries' TTL");
+            return;
+        }
+        state = State.STARTING;
+        Thread t = new Thread(this::run, "roster-change-feed");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    public State state() {
+        return state;
+    }
+
+    private void run() {
+        try {
+            String position = null;
+            boolean known = false;
+            while (!stopping) {
+                try {
+                    if (!known) {
+                        position = savedPosition();
+                        known = true;
+                    }
+                    position = follow(position);
+                } catch (MongoCommandException e) {
+                    position = onCommandFailure(e, position);
+                } catch (RuntimeException e) {
+                    failing(e);
+                    pause(config.retry());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The saved position; when none is known, every entry is made unreachable first (no silent gap). */
+    private String savedPosition() throws InterruptedException {
+        String saved = awaitCache(cache.position());
+        if (saved == null) {
+            everything("no saved position of the change stream (first start, or Redis lost it)");
+        }
+        return saved;
+    }
+
+    /** Follows the stream from {@code position} (from now when null) until stopped; returns the last position. */
+    private String follow(String position) throws InterruptedException {
+        var watch = mongo.getDatabase(database)
+                .getCollection("members")
+                .watch()
+                .fullDocument(FullDocument.UPDATE_LOOKUP)
+                .maxAwaitTime(config.maxAwait().toMillis(), TimeUnit.MILLISECONDS);
+        if (preImages) {
+            watch = watch.fullDocumentBeforeChange(FullDocumentBeforeChange.WHEN_AVAILABLE);
+        }
+        if (position != null) {
+            watch = watch.resumeAfter(BsonDocument.parse(position));
+        }
+        try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> c = watch.cursor()) {
+            following();
+            while (!stopping) {
+                ChangeStreamDocument<Document> change = c.tryNext();
+                if (change == null) {
+                    pause(config.idlePause());
+                    continue;
+                }
+                ChangeEvent event = ChangeEvent.of(change);
+                apply(event);
+                if (event.position() != null) {
+                    position = event.position();
+                    awaitCache(cache.savePosition(position));
+                }
+            }
+        }
+        return position;
+    }
+
+    private String onCommandFailure(MongoCommandException e, String position) throws InterruptedException {
+        int code = e.getErrorCode();
+        if (UNKNOWN_OPTION.contains(code) && preImages) {
+            preImages = false;
+            LOG.infof(
+                    "MongoDB does not offer pre-images to change streams (%s): following without them",
+                    e.getErrorCodeName());
+            return position;
+        }
+        if (UNSUPPORTED.contains(code)) {
+            if (state != State.UNSUPPORTED) {
+                LOG.warnf(
+                        "MongoDB has no change stream (a standalone server?): changes made outside this API, and"
+                                + " evictions this instance cannot deliver to Redis, wait for their entries' TTL. Run a"
+                                + " replica set. (%s)",
+                        e.getErrorCodeName());
+            }
+            state = State.UNSUPPORTED;
+            pause(config.unsupportedRetry());
+            return position;
+        }
+        if (LOST.contains(code) && position != null) {
+            LOG.warnf(
+                    "The change stream cannot resume where it stopped (%s): every entry is evicted",
+                    e.getErrorCodeName());
+            everything("the change stream's history is gone");
+            return null;
+        }
+        failing(e);
+        pause(config.retry());
+        return position;
+    }
+
+    /** Applies one change to Redis, retrying until Redis took it: a change is never skipped. */
+    private void apply(ChangeEvent event) throws InterruptedException {
+        ChangeRules.Resolution resolution = ChangeRules.resolve(event);
+        while (!stopping) {
+            try {
+                String outcome = applyOnce(resolution);
+                count(outcome);
+                if (event.wallTime() != null) {
+                    lag.record(Duration.between(event.wallTime(), Instant.now()));
+                }
+                return;
+            } catch (CacheUnavailable e) {
+                failing(e);
+                pause(config.retry());
+            }
+        }
+    }
+
+    private String applyOnce(ChangeRules.Resolution resolution) throws InterruptedException {
+        if (resolution instanceof ChangeRules.Resolution.Exact exact) {
+            awaitCache(cache.evict(exact.tags()));
+            return "exact";
+        }
+        if (resolution instanceof ChangeRules.Resolution.Announced announced) {
+            List<Tag> tags = awaitCache(cache.announced(announced.changeId()));
+            if (tags == null && announced.complete()) {
+                awaitCache(cache.evict(announced.known()));
+                return "exact";
+            }
+            if (tags == null) {
+                everything("a change whose announcement is gone");
+                return "everything";
+            }
+            if (tags.isEmpty()) {
+                return "applied-by-writer";
+            }
+            Set<Tag> all = new LinkedHashSet<>(tags);
+            all.addAll(announced.known());
+            awaitCache(cache.evict(all));
+            return "announced";
+        }
+        everything(((ChangeRules.Resolution.Everything) resolution).reason());
+        return "everything";
+    }
+
+    private void everything(String why) throws InterruptedException {
+        LOG.infof("Evicting every cache entry: %s", why);
+        awaitCache(cache.evictAll());
+    }
+
+    private void following() {
+        if (state != State.FOLLOWING) {
+            LOG.infof(
+                    "Following MongoDB's change stream of %s.members%s",
+                    database, preImages ? " (pre-images when the collection keeps them)" : "");
+        }
+        state = State.FOLLOWING;
+    }
+
+    private void failing(Exception e) {
+        if (stopping) {
+            return;
+        }
+        if (state != State.FAILING) {
+            LOG.warnf(
+                    "The change stream stopped (%s); retrying every %s, changes are kept", describe(e), config.retry());
+        }
+        state = State.FAILING;
+    }
+
+    private static String describe(Exception e) {
+        return e instanceof MongoException m
+                ? "MongoDB error " + m.getCode()
+                : e.getClass().getSimpleName();
+    }
+
+    private void count(String outcome) {
+        counters.computeIfAbsent(
+                        outcome,
+                        o -> Counter.builder("roster.changes")
+                                .description(
+                                        "Changes of the members collection applied to the cache, by how they were resolved")
+                                .tag("resolution", o)
+                                .register(registry))
+                .increment();
+    }
+
+    /** Waits on this dedicated thread (never an event loop) for a cache operation. */
+    private static <T> T awaitCache(Uni<T> operation) throws InterruptedException {
+        try {
+            return operation.await().atMost(CACHE_WAIT);
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("stopping");
+            }
+            throw new CacheUnavailable(e);
+        }
+    }
+
+    private void pause(Duration d) {
+        if (stopping) {
+            return;
+        }
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        }
+    }
+
+    /** Redis did not apply a cache operation. */
+    private static final class CacheUnavailable extends RuntimeException {
+        CacheUnavailable(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+}
