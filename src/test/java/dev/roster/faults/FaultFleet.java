@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The fleet every fault test runs against: two instances A and B of the packaged application (prod profile),
- * MongoDB behind a {@link TcpProxy}, one controllable Redis. Started once for the whole run (two JVMs start in
+ * MongoDB behind a {@link TcpProxy}, one controllable Redis that each instance reaches through a proxy of its own
+ * (to cut one instance alone from it). Started once for the whole run (two JVMs start in
  * ~10 s on 2 cores; one fleet per class would cost more than the tests) and stopped when the run ends.
  *
  * <p>Before each test the fleet is brought back to normal: the proxy passes, Redis runs and is thawed, and each
@@ -62,6 +63,16 @@ public final class FaultFleet implements BeforeAllCallback, BeforeEachCallback {
         return fleet.mongoProxy();
     }
 
+    /** The proxy between {@code instance} and Redis. */
+    public TcpProxy redisProxy(Fleet.Instance instance) {
+        return fleet.redisProxy(instance);
+    }
+
+    /** MongoDB as the test itself reaches it, behind the instances' back. */
+    public String directMongoUri() {
+        return fleet.directMongoUri();
+    }
+
     public Fleet.RedisControl redis() {
         return fleet.redis();
     }
@@ -78,6 +89,7 @@ public final class FaultFleet implements BeforeAllCallback, BeforeEachCallback {
         try {
             Fleet fleet = new Fleet(Fleet.Options.defaults()
                     .withMongoBehindProxy()
+                    .withRedisBehindProxies()
                     .withJvmArgs(
                             "-Dquarkus.mongodb.read-timeout=2s",
                             "-Droster.bulk.batch-size=10",
@@ -93,6 +105,9 @@ public final class FaultFleet implements BeforeAllCallback, BeforeEachCallback {
 
     private void settle() throws Exception {
         fleet.mongoProxy().pass();
+        for (Fleet.Instance instance : fleet.instances()) {
+            fleet.redisProxy(instance).pass();
+        }
         if (fleet.redis().frozen()) {
             fleet.redis().thaw();
         }

@@ -55,6 +55,7 @@ public class MemberChangeFeed {
 
     private static final Logger LOG = Logger.getLogger(MemberChangeFeed.class);
     private static final Duration CACHE_WAIT = Duration.ofSeconds(5);
+    private static final Duration SAVE_EVERY = Duration.ofMillis(100);
     /** The server has no change stream: not a replica set or sharded cluster. */
     private static final Set<Integer> UNSUPPORTED = Set.of(40573, 40324);
     /** The position can no longer be resumed from (history rolled off the oplog, bad token). */
@@ -82,6 +83,10 @@ public class MemberChangeFeed {
     private volatile boolean stopping;
     private volatile boolean preImages;
     private volatile Thread thread;
+    /** The last announcement read (only the feed's thread uses these). */
+    private String lastChangeId;
+
+    private List<Tag> lastAnnounced;
 
     public MemberChangeFeed(
             MongoClient mongo,
@@ -176,17 +181,27 @@ public class MemberChangeFeed {
         }
         try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> c = watch.cursor()) {
             following();
+            String saved = position;
+            long savedAt = System.nanoTime();
             while (!stopping) {
                 ChangeStreamDocument<Document> change = c.tryNext();
-                if (change == null) {
-                    pause(config.idlePause());
-                    continue;
+                boolean idle = change == null;
+                if (!idle) {
+                    ChangeEvent event = ChangeEvent.of(change);
+                    apply(event);
+                    position = event.position() == null ? position : event.position();
                 }
-                ChangeEvent event = ChangeEvent.of(change);
-                apply(event);
-                if (event.position() != null) {
-                    position = event.position();
+                // Saved when the stream is idle, and at least every SAVE_EVERY while it is busy (a restart
+                // replays at most that much, which is harmless): a bulk import costs no extra command per change.
+                if (position != null
+                        && !position.equals(saved)
+                        && (idle || System.nanoTime() - savedAt > SAVE_EVERY.toNanos())) {
                     awaitCache(cache.savePosition(position));
+                    saved = position;
+                    savedAt = System.nanoTime();
+                }
+                if (idle) {
+                    pause(config.idlePause());
                 }
             }
         }
@@ -250,7 +265,7 @@ public class MemberChangeFeed {
             return "exact";
         }
         if (resolution instanceof ChangeRules.Resolution.Announced announced) {
-            List<Tag> tags = awaitCache(cache.announced(announced.changeId()));
+            List<Tag> tags = announcedTags(announced.changeId());
             if (tags == null && announced.complete()) {
                 awaitCache(cache.evict(announced.known()));
                 return "exact";
@@ -269,6 +284,20 @@ public class MemberChangeFeed {
         }
         everything(((ChangeRules.Resolution.Everything) resolution).reason());
         return "everything";
+    }
+
+    /**
+     * The tags announced under {@code changeId}; the last answer is reused for the next change carrying the same id
+     * (a bulk batch's changes share one), unless it was unknown.
+     */
+    private List<Tag> announcedTags(String changeId) throws InterruptedException {
+        if (changeId.equals(lastChangeId)) {
+            return lastAnnounced;
+        }
+        List<Tag> tags = awaitCache(cache.announced(changeId));
+        lastChangeId = tags == null ? null : changeId;
+        lastAnnounced = tags;
+        return tags;
     }
 
     private void everything(String why) throws InterruptedException {

@@ -1,0 +1,176 @@
+package dev.roster.faults;
+
+import static dev.roster.faults.RosterClient.listingPath;
+import static dev.roster.faults.RosterClient.memberPath;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import dev.roster.support.Fleet;
+import dev.roster.support.Unique;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Eviction that does not ride on the writer's own path to Redis: every instance follows MongoDB's change stream,
+ * so a change reaches every instance's answers whoever made it and whatever happened to the writer. Each test
+ * caches the views on both instances first (a hit on each), then changes the data, then waits until both serve
+ * the change; how long that took is printed (timings of record come from bench/, not from here).
+ */
+class ChangeFeedIT {
+
+    @RegisterExtension
+    static final FaultFleet FLEET = new FaultFleet();
+
+    /** Far beyond the promise (a change served within 1 s); a stale view past it is a failure. */
+    private static final Duration WITHIN = Duration.ofSeconds(10);
+
+    private static MongoClient mongo;
+    private static MongoCollection<org.bson.Document> members;
+    private final RosterClient client = new RosterClient();
+
+    @BeforeAll
+    static void connect() {
+        mongo = MongoClients.create(FLEET.directMongoUri());
+        members = mongo.getDatabase("roster").getCollection("members");
+    }
+
+    @AfterAll
+    static void disconnect() {
+        mongo.close();
+    }
+
+    @Test
+    void shouldServeAMoveMadeDirectlyInMongoDbOnEveryInstance() throws Exception {
+        Seeded s = seed("direct");
+        members.updateOne(Filters.eq("name", s.name), Updates.set("team", s.to));
+        awaitMoved(s, "a move made directly in MongoDB");
+    }
+
+    @Test
+    void shouldServeAWriteAnsweredByAnInstanceCutFromRedisOnTheOther() throws Exception {
+        Seeded s = seed("cut");
+        Fleet.Instance a = FLEET.a();
+        FLEET.redisProxy(a).refuse();
+        HttpResponse<String> put = client.put(a, s.name, s.to, null);
+        assertEquals(200, put.statusCode(), put.body());
+        long answered = System.nanoTime();
+        awaitFresh(List.of(FLEET.b()), s, "a PUT answered by A while A could not reach Redis");
+        System.out.printf(
+                "[change-feed] B served A's write %d ms after A answered it (A cut from Redis)%n",
+                (System.nanoTime() - answered) / 1_000_000);
+        FLEET.redisProxy(a).pass();
+        awaitMoved(s, "a PUT answered by A while A could not reach Redis");
+    }
+
+    @Test
+    void shouldServeChangesMadeWhileTheInstancesCouldNotReachMongoDb() throws Exception {
+        Seeded s = seed("outage");
+        FLEET.proxy().refuse();
+        members.updateOne(Filters.eq("name", s.name), Updates.set("team", s.to));
+        Thread.sleep(3_000);
+        FLEET.proxy().pass();
+        awaitMoved(s, "a move made while the instances' change streams were cut from MongoDB");
+    }
+
+    @Test
+    void shouldServeAChangeMadeWhileAnInstanceWasDown() throws Exception {
+        Seeded s = seed("down");
+        Fleet.Instance a = FLEET.a();
+        a.process().destroyForcibly().waitFor();
+        members.updateOne(Filters.eq("name", s.name), Updates.set("team", s.to));
+        awaitFresh(List.of(FLEET.b()), s, "a move made while A was down");
+        // The next test's set-up restarts A; it must then serve the move too (it reads the same Redis).
+    }
+
+    @Test
+    void shouldServeAnInsertAndADeleteMadeDirectlyInMongoDb() throws Exception {
+        Seeded s = seed("insdel");
+        String newcomer = Unique.name("feed-new");
+        members.insertOne(new Document("name", newcomer).append("team", s.from).append("version", 1L));
+        members.deleteOne(Filters.eq("name", s.name));
+        List<String> stale = new ArrayList<>();
+        for (Fleet.Instance i : List.of(FLEET.a(), FLEET.b())) {
+            await(i, listingPath(s.from), l -> contains(l, newcomer) && !contains(l, s.name), stale);
+            awaitStatus(i, memberPath(s.name), 404, stale);
+        }
+        assertEquals(List.of(), stale, "views still stale " + WITHIN.toSeconds() + " s after the change");
+    }
+
+    private record Seeded(String name, String from, String to) {}
+
+    /** A member in team {@code from}, its views (and {@code to}'s listing) cached on both instances. */
+    private Seeded seed(String label) throws Exception {
+        Seeded s = new Seeded(Unique.name("feed-" + label), Unique.name("feed-from"), Unique.name("feed-to"));
+        client.create(FLEET.a(), s.name, s.from, null);
+        for (Fleet.Instance i : List.of(FLEET.a(), FLEET.b())) {
+            client.warm(i, memberPath(s.name));
+            client.warm(i, listingPath(s.from));
+            client.warm(i, listingPath(s.to));
+            assertTrue(
+                    RosterClient.cacheStatus(client.get(i, listingPath(s.from))).contains("hit"));
+        }
+        return s;
+    }
+
+    private void awaitMoved(Seeded s, String what) throws Exception {
+        awaitFresh(List.of(FLEET.a(), FLEET.b()), s, what);
+    }
+
+    private void awaitFresh(List<Fleet.Instance> instances, Seeded s, String what) throws Exception {
+        List<String> stale = new ArrayList<>();
+        for (Fleet.Instance i : instances) {
+            await(i, memberPath(s.name), m -> m.get("team").asText().equals(s.to), stale);
+            await(i, listingPath(s.from), l -> !contains(l, s.name), stale);
+            await(i, listingPath(s.to), l -> contains(l, s.name), stale);
+        }
+        assertEquals(List.of(), stale, what + ": views still stale " + WITHIN.toSeconds() + " s after it");
+    }
+
+    /** Waits until {@code path} on {@code i} answers 200 with a body that passes {@code fresh}. */
+    private void await(Fleet.Instance i, String path, Predicate<JsonNode> fresh, List<String> stale) throws Exception {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        HttpResponse<String> last = null;
+        while (System.nanoTime() < deadline) {
+            last = client.get(i, path);
+            if (last.statusCode() == 200 && fresh.test(RosterClient.json(last))) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        stale.add(i.name() + " " + path + " (" + (last == null ? "no answer" : RosterClient.cacheStatus(last)) + ")");
+    }
+
+    private void awaitStatus(Fleet.Instance i, String path, int status, List<String> stale) throws Exception {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (client.get(i, path).statusCode() == status) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        stale.add(i.name() + " " + path + " not " + status);
+    }
+
+    private static boolean contains(JsonNode listing, String name) {
+        for (JsonNode m : listing.get("members")) {
+            if (m.get("name").asText().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
