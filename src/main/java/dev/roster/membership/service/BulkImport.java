@@ -21,9 +21,10 @@ import java.util.Set;
 /**
  * Applies a stream of bulk lines in batches: one unordered bulk write per batch, then the eviction of
  * everything that batch may have touched (member views, the teams members left and joined, the team list),
- * however the batch ended (an upload that broke off included), so memory stays bounded by one batch and every
- * batch is invalid before the next begins. Within a batch the last line
- * of a name wins; a name repeated across batches is applied (and counted) once per batch.
+ * however the batch ended (an upload that broke off included; only a batch never sent to MongoDB, see
+ * {@link WriteFailures}, evicts nothing), so memory stays bounded by one batch and every batch is invalid
+ * before the next begins. Within a batch the last line of a name wins; a name repeated across batches is
+ * applied (and counted) once per batch.
  */
 @ApplicationScoped
 public class BulkImport {
@@ -77,7 +78,7 @@ public class BulkImport {
                 .asSet()
                 .chain(previousTeams -> {
                     scope.mayChange(tagsOf(upserts, previousTeams));
-                    return repository.upsertAll(drafts);
+                    return WriteFailures.markNeverSent(repository.upsertAll(drafts));
                 })
                 .invoke(outcomes -> tally.record(upserts, outcomes))
                 .replaceWithVoid());
