@@ -10,9 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * The one decision behind every write route and every cache admin route: the caller must carry a valid bearer
  * token with group {@code roster-writer}. It is the named HTTP security policy {@value #NAME}, which the
- * {@code %prod,secured} permissions in application.properties apply before any route runs, on the main
- * router (every POST, PUT, PATCH and DELETE, whatever its path) and on the management router (everything
- * under {@code /q/roster/}). Refusals become problem+json in {@link dev.roster.security.SecurityProblems}.
+ * permissions in application.properties apply in every profile but dev, test and embedded (opted out by name),
+ * before any route runs, on the main router (every POST, PUT, PATCH and DELETE, whatever its path) and on the
+ * management router (everything under {@code /q/roster/}). Refusals become problem+json in {@link dev.roster.security.SecurityProblems}.
  */
 @ApplicationScoped
 public class WriterPolicy implements HttpSecurityPolicy {

@@ -56,18 +56,18 @@ class ClientDisconnectIT {
             client.warm(i, listingPath(to));
         }
 
-        long sent = proxy.forwarded("findAndModify");
-        long answered = proxy.answered("findAndModify");
-        proxy.delayRepliesTo(REPLY_DELAY, "findAndModify");
+        long sent = proxy.forwarded("update");
+        long answered = proxy.answered("update");
+        proxy.delayRepliesTo(REPLY_DELAY, "update");
         byte[] body = RosterClient.memberJson(null, to, "new@example.com").getBytes(StandardCharsets.UTF_8);
         try (Socket socket = RosterClient.raw(
                 a,
                 "PUT " + memberPath(name) + " HTTP/1.1\nHost: 127.0.0.1\nAuthorization: Bearer " + RosterClient.WRITER
                         + "\nContent-Type: application/json\nContent-Length: " + body.length + "\n",
                 body)) {
-            awaitAbove(proxy::forwarded, "findAndModify", sent, "the PUT's write to reach MongoDB");
+            awaitAbove(proxy::forwarded, "update", sent, "the PUT's write to reach MongoDB");
         } // the client leaves: MongoDB has the write, the instance not yet its answer
-        awaitAbove(proxy::answered, "findAndModify", answered, "MongoDB's answer to reach the instance");
+        awaitAbove(proxy::answered, "update", answered, "MongoDB's answer to reach the instance");
         proxy.pass();
 
         try (StoredMembers stored = new StoredMembers(FLEET.fleet().directMongoUri())) {

@@ -42,7 +42,7 @@ class LostReplyIT {
         client.create(a, name, from, null);
         warm(name, from, to);
 
-        HttpResponse<String> put = withRepliesDropped("findAndModify", () -> client.put(a, name, to, null));
+        HttpResponse<String> put = withRepliesDropped("update", () -> client.put(a, name, to, null));
 
         assertUnavailable(put);
         assertLanded(name, Optional.of(to));

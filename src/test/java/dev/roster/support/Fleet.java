@@ -26,8 +26,12 @@ import redis.embedded.RedisServer;
  */
 public final class Fleet implements AutoCloseable {
 
-    /** One running instance. */
-    public record Instance(Process process, int httpPort, int managementPort, String name) {
+    /**
+     * One running instance.
+     *
+     * @param jvmArgs its own JVM arguments, after the fleet's (a {@code -D} given twice: the last one wins)
+     */
+    public record Instance(Process process, int httpPort, int managementPort, String name, List<String> jvmArgs) {
         public URI uri(String path) {
             return URI.create("http://127.0.0.1:" + httpPort + path);
         }
@@ -97,10 +101,37 @@ public final class Fleet implements AutoCloseable {
     }
 
     public Instance start(String name) throws Exception {
-        Instance instance = launch(name, freePort(), freePort(), false);
+        return start(name, List.of());
+    }
+
+    /**
+     * Starts an instance with JVM arguments of its own, after the fleet's (e.g. another profile, or another
+     * connection string built from {@link #mongoUri()}); a restart keeps them.
+     */
+    public Instance start(String name, List<String> jvmArgs) throws Exception {
+        Instance instance = launch(name, freePort(), freePort(), jvmArgs, false);
         instances.add(instance);
         awaitReady(instance);
         return instance;
+    }
+
+    /** Stops an instance for good and removes it from the fleet (the fleet's other instances keep running). */
+    public void stop(String name) throws InterruptedException {
+        for (Instance i : List.copyOf(instances)) {
+            if (i.name().equals(name)) {
+                i.process().destroy();
+                i.process().waitFor();
+                instances.remove(i);
+            }
+        }
+    }
+
+    /** The instance of that name as it runs now (a restart replaces the {@link Instance}). */
+    public Instance instance(String name) {
+        return instances.stream()
+                .filter(i -> i.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no instance named " + name));
     }
 
     /**
@@ -110,7 +141,7 @@ public final class Fleet implements AutoCloseable {
     public Instance restart(Instance old) throws Exception {
         old.process().destroy();
         old.process().waitFor();
-        Instance fresh = launch(old.name(), old.httpPort(), old.managementPort(), true);
+        Instance fresh = launch(old.name(), old.httpPort(), old.managementPort(), old.jvmArgs(), true);
         instances.set(instances.indexOf(old), fresh);
         awaitReady(fresh);
         return fresh;
@@ -120,7 +151,8 @@ public final class Fleet implements AutoCloseable {
         return List.copyOf(instances);
     }
 
-    private Instance launch(String name, int http, int management, boolean append) throws IOException {
+    private Instance launch(String name, int http, int management, List<String> ownArgs, boolean append)
+            throws IOException {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         List<String> command = new ArrayList<>(List.of(
                 java,
@@ -131,12 +163,13 @@ public final class Fleet implements AutoCloseable {
                 "-Dmp.jwt.verify.publickey.location="
                         + new File("target/test-classes/test-publicKey.pem").getAbsolutePath()));
         command.addAll(options.jvmArgs());
+        command.addAll(ownArgs);
         command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         File log = new File("target/fleet-" + name + ".log");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(log) : ProcessBuilder.Redirect.to(log));
-        return new Instance(builder.start(), http, management, name);
+        return new Instance(builder.start(), http, management, name, List.copyOf(ownArgs));
     }
 
     /** The Redis URL an instance is given: through its own proxy with {@link Options#redisBehindProxies}. */
@@ -167,6 +200,11 @@ public final class Fleet implements AutoCloseable {
             throw new IllegalStateException("this fleet reaches MongoDB directly");
         }
         return proxy;
+    }
+
+    /** MongoDB as the instances reach it (through the proxy with {@link Options#mongoBehindProxy}). */
+    public String mongoUri() {
+        return mongoUri;
     }
 
     /** MongoDB as the test itself reaches it: never through the proxy. */

@@ -5,8 +5,9 @@ import io.smallrye.jwt.build.Jwt;
 import java.util.Set;
 
 /**
- * The prod security rules in a test: the {@code secured} profile switches on exactly the permissions that
- * {@code prod} uses ({@code %prod,secured.…} in application.properties), not a copy of them. Tokens are signed
+ * The prod security rules in a test: the {@code secured} profile switches back on exactly the permissions that
+ * every profile but dev, test and embedded uses (application.properties), not a copy of them. It comes last
+ * because the last profile wins: {@code test} alone turns them off. Tokens are signed
  * with the test-only key in {@code src/test/resources/test-privateKey.pem}, whose public half the test profile
  * verifies with.
  */
@@ -16,7 +17,7 @@ public class WriterSecurity implements QuarkusTestProfile {
 
     @Override
     public String getConfigProfile() {
-        return "secured,test";
+        return "test,secured";
     }
 
     public static String token(String... groups) {

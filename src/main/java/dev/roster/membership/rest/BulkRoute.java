@@ -1,5 +1,6 @@
 package dev.roster.membership.rest;
 
+import dev.roster.error.StoreUnreachableException;
 import dev.roster.membership.config.BulkConfig;
 import dev.roster.membership.config.WriteConfig;
 import dev.roster.membership.service.BulkImport;
@@ -90,7 +91,7 @@ public class BulkRoute {
         if (failure instanceof BodyTooLargeException) {
             answers.problem(
                     context, 413, "Payload Too Large", "a bulk body may hold at most " + maxBodyBytes + " bytes");
-        } else if (failure instanceof com.mongodb.MongoException) {
+        } else if (failure instanceof com.mongodb.MongoException || failure instanceof StoreUnreachableException) {
             context.response().putHeader("Retry-After", "2");
             answers.problem(context, 503, "Service Unavailable", "the member store is unreachable; retry shortly");
         } else {

@@ -22,9 +22,10 @@ import java.util.Set;
 /**
  * Applies a stream of bulk lines in batches: one unordered bulk write per batch, then the eviction of
  * everything that batch may have touched (member views, the teams members left and joined, the team list),
- * however the batch ended (an upload that broke off included), so memory stays bounded by one batch and every
- * batch is invalid before the next begins. Within a batch the last line
- * of a name wins; a name repeated across batches is applied (and counted) once per batch.
+ * however the batch ended (an upload that broke off included; only a batch never sent to MongoDB, see
+ * {@link WriteFailures}, evicts nothing), so memory stays bounded by one batch and every batch is invalid
+ * before the next begins. Within a batch the last line of a name wins; a name repeated across batches is
+ * applied (and counted) once per batch.
  */
 @ApplicationScoped
 public class BulkImport {
@@ -80,7 +81,7 @@ public class BulkImport {
                     scope.mayChange(tagsOf(upserts, previousTeams));
                     String writeId = ChangeIds.newWriteId();
                     return scope.announce(List.of(ChangeIds.written(writeId)))
-                            .chain(() -> repository.upsertAll(drafts, writeId));
+                            .chain(() -> WriteFailures.markNeverSent(repository.upsertAll(drafts, writeId)));
                 })
                 .invoke(outcomes -> tally.record(upserts, outcomes))
                 .replaceWithVoid());

@@ -1,12 +1,11 @@
 package dev.roster.membership.service;
 
-import com.mongodb.MongoSocketOpenException;
-import com.mongodb.MongoTimeoutException;
+import static dev.roster.membership.service.WriteFailures.markNeverSent;
+
 import dev.roster.cache.Tag;
 import dev.roster.cache.TagInvalidator;
 import dev.roster.cache.WriteScope;
 import dev.roster.error.RosterException;
-import dev.roster.error.StoreUnreachableException;
 import dev.roster.membership.Member;
 import dev.roster.membership.config.TeamDeleteConfig;
 import dev.roster.membership.repository.ChangeIds;
@@ -26,7 +25,9 @@ import java.util.function.Supplier;
 /**
  * Every write of the API. Each declares the tags it may change before sending the command that may change
  * them; the cache bumps them after the write (however it ends, even when the client went away) and before the
- * answer, so the writer (and everyone else) never reads its own write stale.
+ * answer, so the writer (and everyone else) never reads its own write stale. Only a failure that proves the
+ * command was never sent ({@link WriteFailures#markNeverSent}) skips the bump, so that stale-if-error keeps
+ * answering; an outcome-unknown write (a timeout after sending, {@code timeoutMS} included) is a landed write.
  */
 @ApplicationScoped
 @RegisterForReflection(methods = true, fields = false)
@@ -55,7 +56,7 @@ public class MemberCommands {
             scope.mayChange(viewsOf(member));
             String writeId = ChangeIds.newWriteId();
             return scope.announce(List.of(ChangeIds.written(writeId)))
-                    .chain(() -> unreachable(repository
+                    .chain(() -> markNeverSent(repository
                             .insert(member, writeId)
                             .onFailure(DuplicateNameException.class)
                             .transform(e -> RosterException.conflict("a member named '" + name + "' already exists"))));
@@ -69,21 +70,21 @@ public class MemberCommands {
      */
     public Uni<MemberChange> replace(String name, String team, String email, String role, String ifMatch) {
         return invalidator.write(
-                scope -> unreachable(replaceAttempt(scope, name, team, email, role, ifMatch, ATTEMPTS)));
+                scope -> markNeverSent(replaceAttempt(scope, name, team, email, role, ifMatch, ATTEMPTS)));
     }
 
     /** Deletes a member; its own view, its team's and the list of teams are evicted (see {@link #replace}). */
     public Uni<MemberChange> delete(String name, String ifMatch) {
-        return invalidator.write(scope -> unreachable(deleteAttempt(scope, name, ifMatch, ATTEMPTS)));
+        return invalidator.write(scope -> markNeverSent(deleteAttempt(scope, name, ifMatch, ATTEMPTS)));
     }
 
     /**
      * Deletes a whole team in batches; each batch evicts its members, the team and the list of teams after it
-     * ran, however it ended. Repeats until the team is empty, so members added meanwhile are deleted (and
-     * evicted) too.
+     * ran, however it ended, unless it was never sent ({@link WriteFailures}). Repeats until the team is empty,
+     * so members added meanwhile are deleted (and evicted) too.
      */
     public Uni<Long> deleteTeam(String team) {
-        return unreachable(deleteTeamFrom(team, 0L));
+        return markNeverSent(deleteTeamFrom(team, 0L));
     }
 
     private Uni<Long> deleteTeamFrom(String team, long deletedSoFar) {
@@ -97,7 +98,7 @@ public class MemberCommands {
                         batch.mayChange(memberTags(names));
                         batch.mayChange(Tag.of(CacheTags.TEAM, team), Tag.of(CacheTags.TEAMS));
                         return batch.announce(deletions(ids.values()))
-                                .chain(() -> repository.deleteFromTeam(team, names));
+                                .chain(() -> markNeverSent(repository.deleteFromTeam(team, names)));
                     })
                     .chain(deleted -> deleteTeamFrom(team, deletedSoFar + deleted));
         });
@@ -175,17 +176,6 @@ public class MemberCommands {
                     .failure(RosterException.conflict("the member is being changed concurrently; retry"));
         }
         return again.get();
-    }
-
-    /**
-     * A server-selection timeout or a refused connection means the operation was never sent (nothing
-     * written): say so, so that the cache keeps its entries for stale-if-error instead of evicting them. Any
-     * other failure (a socket that broke mid-request, a timeout waiting for the answer) may have written,
-     * and still evicts.
-     */
-    private static <T> Uni<T> unreachable(Uni<T> write) {
-        return write.onFailure(e -> e instanceof MongoTimeoutException || e instanceof MongoSocketOpenException)
-                .transform(StoreUnreachableException::new);
     }
 
     static List<Tag> memberTags(List<String> names) {
