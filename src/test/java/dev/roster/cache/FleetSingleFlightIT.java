@@ -117,34 +117,47 @@ class FleetSingleFlightIT {
         }
     }
 
+    /**
+     * Rounds of distinct cold keys: a single flight that holds only most of the time (a waiter that gives up, a
+     * lease gone before the entry is visible) shows as a round with more than one load, not as a flaky run.
+     */
+    private static final int ROUNDS = 10;
+
     @Test
-    void shouldComputeAColdKeyOnceForTheWholeFleet() throws Exception {
+    void shouldComputeAColdKeyOnceForTheWholeFleetInEveryRound() throws Exception {
         try (Fleet fleet = new Fleet()) {
             Fleet.Instance a = fleet.start("a");
             Fleet.Instance b = fleet.start("b");
-            String small = "fleet-small";
-            String large = "fleet-large";
-            load(fleet, a, small, 300);
-            load(fleet, a, large, 2500);
             warmUp(fleet, a, b);
-            for (String team : new String[] {small, large}) {
-                double before = loads(fleet, a, "team-listing") + loads(fleet, b, "team-listing");
-                String path = "/teams/" + team + "/members";
-                List<HttpResponse<String>> responses = burst(List.of(a.uri(path), b.uri(path)), 200);
-                Set<String> bodies = new HashSet<>();
-                for (var r : responses) {
-                    assertEquals(200, r.statusCode());
-                    bodies.add(r.body());
+            List<String> rounds = new ArrayList<>();
+            List<Double> loadsPerKey = new ArrayList<>();
+            for (int round = 0; round < ROUNDS; round++) {
+                String small = "fleet-small-" + round;
+                String large = "fleet-large-" + round;
+                load(fleet, a, small, 300);
+                load(fleet, a, large, 2500);
+                for (String team : new String[] {small, large}) {
+                    double before = loads(fleet, a, "team-listing") + loads(fleet, b, "team-listing");
+                    String path = "/teams/" + team + "/members";
+                    List<HttpResponse<String>> responses = burst(List.of(a.uri(path), b.uri(path)), 200);
+                    Set<String> bodies = new HashSet<>();
+                    for (var r : responses) {
+                        assertEquals(200, r.statusCode());
+                        bodies.add(r.body());
+                    }
+                    assertEquals(1, bodies.size(), "every caller gets the same body");
+                    String body = bodies.iterator().next();
+                    assertTrue(body.contains("\"count\":" + (team.equals(small) ? 300 : 2500)), body.substring(0, 80));
+                    double after = loads(fleet, a, "team-listing") + loads(fleet, b, "team-listing");
+                    loadsPerKey.add(after - before);
+                    rounds.add(team + ": " + (after - before) + " loads" + flightCounters(fleet, a, b));
                 }
-                assertEquals(1, bodies.size(), "every caller gets the same body");
-                String body = bodies.iterator().next();
-                assertTrue(body.contains("\"count\":" + (team.equals(small) ? 300 : 2500)), body.substring(0, 80));
-                double after = loads(fleet, a, "team-listing") + loads(fleet, b, "team-listing");
-                assertEquals(
-                        1.0,
-                        after - before,
-                        "MongoDB loads for " + team + " across the fleet" + flightCounters(fleet, a, b));
             }
+            System.out.println("[fleet single flight] " + String.join("\n", rounds));
+            assertEquals(
+                    java.util.Collections.nCopies(2 * ROUNDS, 1.0),
+                    loadsPerKey,
+                    "MongoDB loads per cold key across the fleet:\n" + String.join("\n", rounds));
         }
     }
 }

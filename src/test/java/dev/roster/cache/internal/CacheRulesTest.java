@@ -248,6 +248,37 @@ class CacheRulesTest {
     }
 
     @Test
+    void shouldLetOneWaiterComputeWhenTheLeaseHolderDisappearsWithoutAnEntry() {
+        Lookup l = lookup("orphan-herd");
+        store.leaseHeldByOther(l);
+        AtomicInteger checks = new AtomicInteger();
+        store.beforeLookup(request -> {
+            if (request.kind() == LeaseRequest.Kind.CHECK && checks.incrementAndGet() == 1) {
+                store.leaseExpired(l);
+            }
+        });
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        var waiter = cache.get(l, heldLoader(gate)).subscribeAsCompletionStage().toCompletableFuture();
+        // The waiter found the lease gone without an entry and computes (held open): a caller of another
+        // instance arriving now must wait for it, not compute too.
+        ResultCache otherInstance = new ResultCache(
+                store,
+                new Evictions(store, metrics, near),
+                codec,
+                new InProcessFlights(),
+                new FleetFlight(store, codec, computation, metrics, config),
+                computation,
+                new Background(store, codec, computation, metrics, config),
+                near,
+                metrics);
+        var other = otherInstance.get(l, loader()).subscribeAsCompletionStage().toCompletableFuture();
+        gate.complete(null);
+        assertEquals("v1", waiter.join());
+        assertEquals("v1", other.join());
+        assertEquals(1, loads.get(), "one computation in the fleet");
+    }
+
+    @Test
     void shouldWaitForTheLeaseHolderAndServeItsEntry() {
         Lookup l = lookup("waiting");
         store.leaseHeldByOther(l);

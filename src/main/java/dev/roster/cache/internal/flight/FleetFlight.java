@@ -45,6 +45,14 @@ public class FleetFlight {
 
     /** The leader of this process's flight for the key: serves, computes or waits, as above. */
     public Uni<Flight> lead(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader) {
+        return lead(l, stamp, loader, deadline());
+    }
+
+    /**
+     * Takes the lease with a second read of the entry: serves that entry, or computes under the lease, or waits
+     * for the holder until {@code deadline}.
+     */
+    private Uni<Flight> lead(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader, long deadline) {
         String token = UUID.randomUUID().toString();
         return store.lookup(l, LeaseRequest.take(token))
                 .onFailure()
@@ -61,31 +69,56 @@ public class FleetFlight {
                         }
                         return mine != null
                                 ? computation.run(l, stamp, loader, mine)
-                                : awaitOther(l, stamp, loader)
+                                : await(l, stamp, loader, deadline)
                                         .map(result -> new Flight(result, ResultCodec.shareable(result)));
                     });
                 });
     }
 
     /**
-     * Waits (polling with backoff) for the instance holding the lease to store the entry; computes here when
-     * the lease is gone without a valid entry, when the tags changed meanwhile, or after the configured wait.
+     * Waits (polling with backoff) for the instance holding the lease to store the entry. When the lease is gone
+     * without a valid entry (its holder died, could not store, or its lease expired), the lease is taken again,
+     * with a second read of the entry, so that of all the callers waiting across the fleet one computes and the
+     * others go on waiting for it (computing here without a lease would make every waiter a computation).
+     * Computes here, without a lease, when the tags changed meanwhile, when the store fails, or after the
+     * configured wait.
      */
     public Uni<Object> awaitOther(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader) {
+        return await(l, stamp, loader, deadline());
+    }
+
+    private Uni<Object> await(Lookup l, Stamp stamp, Supplier<Uni<Object>> loader, long deadline) {
         metrics.leaseWait(l.cache());
-        long deadline = System.nanoTime() + config.leaseWait().toNanos();
-        return poll(l, stamp, deadline, config.leasePollMin())
-                .chain(found -> found != null
-                        ? Uni.createFrom().item(found.result())
-                        : computation.run(l, stamp, loader, null).map(Flight::result));
+        return poll(l, stamp, deadline, config.leasePollMin()).chain(outcome -> {
+            if (outcome.served() != null) {
+                return Uni.createFrom().item(outcome.served().result());
+            }
+            return outcome.leaseFree()
+                    ? lead(l, stamp, loader, deadline).map(Flight::result)
+                    : computation.run(l, stamp, loader, null).map(Flight::result);
+        });
+    }
+
+    private long deadline() {
+        return System.nanoTime() + config.leaseWait().toNanos();
     }
 
     /**
-     * The other instance's entry once it is there (wrapped: a cached absence is a null result), else null. A
-     * failed check is retried while the circuit stays closed (one slow answer must not start a second
-     * computation); with the store gone, the caller computes at once.
+     * What ended a wait: the other instance's entry ({@code served}, wrapped: a cached absence is a null result),
+     * or its lease gone without one ({@code leaseFree}), or neither (give up and compute).
      */
-    private Uni<Flight> poll(Lookup l, Stamp stamp, long deadline, Duration pause) {
+    private record Waited(Flight served, boolean leaseFree) {
+
+        static final Waited GIVE_UP = new Waited(null, false);
+        static final Waited LEASE_FREE = new Waited(null, true);
+    }
+
+    /**
+     * Checks until the other instance's entry is there or its lease is gone. A failed check, or a failed read of
+     * an entry that is there, is retried while the circuit stays closed (one slow answer must not start a
+     * second computation); with the store gone, the caller computes at once.
+     */
+    private Uni<Waited> poll(Lookup l, Stamp stamp, long deadline, Duration pause) {
         return Uni.createFrom()
                 .nullItem()
                 .onItem()
@@ -96,28 +129,35 @@ public class FleetFlight {
                 .recoverWithNull()
                 .chain(found -> {
                     if (found != null && found.freshEntry(System.currentTimeMillis()) != null) {
-                        return validHit(l, found).invoke(served -> {
+                        return validHit(l, found).chain(served -> {
                             if (served != null) {
                                 metrics.leaseServed(l.cache());
+                                return Uni.createFrom().item(new Waited(served, false));
                             }
+                            return next(l, stamp, deadline, pause, null);
                         });
                     }
-                    boolean transientError = found == null && store.circuitClosed();
-                    if (!transientError
-                            && (found == null || !found.leaseHeld() || !stamp.continuedBy(found.current()))) {
-                        return Uni.createFrom().nullItem();
-                    }
-                    if (System.nanoTime() - deadline > 0) {
-                        metrics.leaseTimeout(l.cache());
-                        return Uni.createFrom().nullItem();
-                    }
-                    Duration next = pause.multipliedBy(2);
-                    return poll(
-                            l,
-                            stamp,
-                            deadline,
-                            next.compareTo(config.leasePollMax()) > 0 ? config.leasePollMax() : next);
+                    return next(l, stamp, deadline, pause, found);
                 });
+    }
+
+    /** After a check that served nothing: gives up, reports the lease free, or checks again after a pause. */
+    private Uni<Waited> next(Lookup l, Stamp stamp, long deadline, Duration pause, Found found) {
+        if (found == null && !store.circuitClosed()) {
+            return Uni.createFrom().item(Waited.GIVE_UP);
+        }
+        if (found != null && !stamp.continuedBy(found.current())) {
+            return Uni.createFrom().item(Waited.GIVE_UP);
+        }
+        if (System.nanoTime() - deadline > 0) {
+            metrics.leaseTimeout(l.cache());
+            return Uni.createFrom().item(Waited.GIVE_UP);
+        }
+        if (found != null && !found.leaseHeld()) {
+            return Uni.createFrom().item(Waited.LEASE_FREE);
+        }
+        Duration next = pause.multipliedBy(2);
+        return poll(l, stamp, deadline, next.compareTo(config.leasePollMax()) > 0 ? config.leasePollMax() : next);
     }
 
     /**
