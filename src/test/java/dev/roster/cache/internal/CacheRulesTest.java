@@ -263,7 +263,7 @@ class CacheRulesTest {
         // instance arriving now must wait for it, not compute too.
         ResultCache otherInstance = new ResultCache(
                 store,
-                new Evictions(store, metrics, near),
+                new Evictions(store, metrics, near, config),
                 codec,
                 new InProcessFlights(),
                 new FleetFlight(store, codec, computation, metrics, config),
