@@ -34,7 +34,13 @@ public class ControlledMongo implements QuarkusTestResourceLifecycleManager {
         if (!startStopped) {
             startServer();
         }
-        return Map.of("quarkus.mongodb.connection-string", "mongodb://127.0.0.1:" + port);
+        // A MongoDB of its own needs a cache of its own: the change feed's position (kept under the key prefix)
+        // belongs to one MongoDB, and Redis is shared with the tests that use the common server.
+        return Map.of(
+                "quarkus.mongodb.connection-string",
+                "mongodb://127.0.0.1:" + port,
+                "roster.cache.key-prefix",
+                "roster-controlled-mongo");
     }
 
     @Override

@@ -120,13 +120,30 @@ public class ResultCache {
             return codec.read(l, local, CacheStatus.nearHit((local.remainingMillis(now) + 999) / 1000));
         }
         long sequence = near.sequence();
-        return store.lookup(l, LeaseRequest.NONE).onFailure().recoverWithNull().chain(found -> {
+        return lookupOnce(l).chain(found -> {
             if (found == null) {
-                metrics.error(l.cache(), "lookup");
                 return withoutStore(l, loader);
             }
             near.remember(l, sequence, found.current(), found.entry());
             return answer(l, found, loader);
+        });
+    }
+
+    /**
+     * The store's answer, or null when it failed. A lookup that failed while the circuit is still closed (one
+     * command timed out on a starved machine, the rest answered) is sent once more before the caller falls back
+     * to computing alone: falling back leaves the fleet's single flight, which costs a MongoDB load per caller.
+     */
+    private Uni<Found> lookupOnce(Lookup l) {
+        return store.lookup(l, LeaseRequest.NONE).onFailure().recoverWithUni(first -> {
+            metrics.error(l.cache(), "lookup");
+            if (!store.circuitClosed()) {
+                return Uni.createFrom().nullItem();
+            }
+            return store.lookup(l, LeaseRequest.NONE).onFailure().recoverWithUni(second -> {
+                metrics.error(l.cache(), "lookup");
+                return Uni.createFrom().nullItem();
+            });
         });
     }
 

@@ -83,10 +83,11 @@ public class MemberChangeFeed {
     private volatile boolean stopping;
     private volatile boolean preImages;
     private volatile Thread thread;
-    /** The last announcement read (only the feed's thread uses these). */
-    private String lastChangeId;
-
-    private List<Tag> lastAnnounced;
+    // The last announcement settled, and the one waiting for its writer (only the feed's thread uses these).
+    private String settledId;
+    private List<Tag> settledTags;
+    private String pendingId;
+    private long pendingSince;
 
     public MemberChangeFeed(
             MongoClient mongo,
@@ -287,17 +288,33 @@ public class MemberChangeFeed {
     }
 
     /**
-     * The tags announced under {@code changeId}; the last answer is reused for the next change carrying the same id
-     * (a bulk batch's changes share one), unless it was unknown.
+     * The tags announced under {@code changeId}: empty once its writer evicted them after an acknowledged write,
+     * null when unknown. A change whose writer has not reported yet is held for up to {@link
+     * ChangeFeedConfig#writerGrace()} from the first change seen with that id (a bulk batch's changes share one),
+     * then its tags are evicted; a settled answer is reused for the next changes with the same id.
      */
     private List<Tag> announcedTags(String changeId) throws InterruptedException {
-        if (changeId.equals(lastChangeId)) {
-            return lastAnnounced;
+        if (changeId.equals(settledId)) {
+            return settledTags;
         }
-        List<Tag> tags = awaitCache(cache.announced(changeId));
-        lastChangeId = tags == null ? null : changeId;
-        lastAnnounced = tags;
-        return tags;
+        if (!changeId.equals(pendingId)) {
+            pendingId = changeId;
+            pendingSince = System.nanoTime();
+        }
+        while (true) {
+            List<Tag> tags = awaitCache(cache.announced(changeId));
+            if (tags == null) {
+                return null;
+            }
+            if (tags.isEmpty()
+                    || System.nanoTime() - pendingSince >= config.writerGrace().toNanos()
+                    || stopping) {
+                settledId = changeId;
+                settledTags = tags;
+                return tags;
+            }
+            pause(config.idlePause());
+        }
     }
 
     private void everything(String why) throws InterruptedException {

@@ -28,6 +28,15 @@ public interface ChangeFeedConfig {
     @WithDefault("20ms")
     Duration idlePause();
 
+    /**
+     * How long a change made by the API waits for its writer to report that its own eviction landed (checked every
+     * {@link #idlePause()}); past it, the change's announced tags are evicted again. Bounds the staleness left by a
+     * writer that died or lost Redis between announcing a write and evicting it; within it, an API write costs no
+     * second eviction.
+     */
+    @WithDefault("500ms")
+    Duration writerGrace();
+
     /** Pause before retrying after MongoDB or Redis failed (the change is kept and retried, never skipped). */
     @WithDefault("1s")
     Duration retry();
