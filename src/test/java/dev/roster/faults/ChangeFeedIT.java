@@ -57,7 +57,11 @@ class ChangeFeedIT {
     void shouldServeAMoveMadeDirectlyInMongoDbOnEveryInstance() throws Exception {
         Seeded s = seed("direct");
         members.updateOne(Filters.eq("name", s.name), Updates.set("team", s.to));
+        long written = System.nanoTime();
         awaitMoved(s, "a move made directly in MongoDB");
+        System.out.printf(
+                "[change-feed] both instances served a move made directly in MongoDB %d ms after it%n",
+                (System.nanoTime() - written) / 1_000_000);
     }
 
     @Test

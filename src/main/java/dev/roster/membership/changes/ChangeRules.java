@@ -50,10 +50,7 @@ final class ChangeRules {
 
     static Resolution resolve(ChangeEvent e) {
         return switch (e.kind()) {
-            case INSERT ->
-                e.after() == null
-                        ? new Resolution.Everything("an insert without its document")
-                        : new Resolution.Exact(views(e.after(), null));
+            case INSERT -> inserted(e);
             case DELETE -> deleted(e);
             case UPDATE, REPLACE -> changed(e);
             case OTHER -> new Resolution.Everything("a change of the collection itself");

@@ -249,6 +249,7 @@ public class MemberChangeFeed {
             try {
                 String outcome = applyOnce(resolution);
                 count(outcome);
+                LOG.debugf("Change %s of %s: %s", event.kind(), event.documentId(), outcome);
                 if (event.wallTime() != null) {
                     lag.record(Duration.between(event.wallTime(), Instant.now()));
                 }
