@@ -16,6 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  *   <li>{@code <prefix>:e:<cache>:{<entry id>}}: an entry's head (and inline body)
  *   <li>{@code <prefix>:c:{<entry id>}:<load id>:<n>}: the chunks of one load of a large entry
  *   <li>{@code <prefix>:l:{<entry id>}}: the lease of the instance computing the entry
+ *   <li>{@code <prefix>:w:{<tag digest>}}, {@code <prefix>:w:{epoch}}: never written; every lookup deletes one
+ *       to learn whether Redis accepts writes there (same slot as the generation, or the epoch)
  * </ul>
  */
 @ApplicationScoped
@@ -37,6 +39,19 @@ public class RedisKeys {
 
     public String generation(Tag tag) {
         return generationPrefix() + "{" + Hashing.digest(tag.kind(), tag.value()) + "}";
+    }
+
+    /**
+     * A key nothing ever writes, in the slot of {@code tag}'s generation: deleting it succeeds exactly where
+     * deleting the generation (an eviction) would.
+     */
+    public String writeProbe(Tag tag) {
+        return prefix + ":w:{" + Hashing.digest(tag.kind(), tag.value()) + "}";
+    }
+
+    /** A key nothing ever writes, in the epoch's slot (see {@link #writeProbe(Tag)}). */
+    public String epochWriteProbe() {
+        return prefix + ":w:{epoch}";
     }
 
     public String generationPrefix() {
