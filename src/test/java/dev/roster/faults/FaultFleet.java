@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * (to cut one instance alone from it). Started once for the whole run (two JVMs start in
  * ~10 s on 2 cores; one fleet per class would cost more than the tests) and stopped when the run ends.
  *
- * <p>Before each test the fleet is brought back to normal: the proxy passes, Redis runs and is thawed, and each
+ * <p>Before each test the fleet is brought back to normal: the proxy passes, Redis runs, is thawed and accepts
+ * writes (unpaused, a primary, no failed save stopping writes), and each
  * instance answers a cold listing from MongoDB and then from the cache (a hit). An instance that cannot
  * (a fault a previous test injected left it broken, e.g. a circuit that never closes again) is restarted and
  * reported on stdout, so no test depends on another's leftovers or on the order of tests.
@@ -114,6 +115,7 @@ public final class FaultFleet implements BeforeAllCallback, BeforeEachCallback {
         if (!fleet.redis().running()) {
             fleet.redis().start();
         }
+        fleet.redis().acceptWrites();
         for (Fleet.Instance instance : fleet.instances()) {
             if (!instance.process().isAlive() || !servesFromCache(instance)) {
                 System.out.println("[fault-fleet] " + instance.name() + " did not serve a hit within "

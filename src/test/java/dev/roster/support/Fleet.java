@@ -12,9 +12,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.awaitility.Awaitility;
 import redis.embedded.RedisServer;
 
 /**
@@ -351,6 +353,50 @@ public final class Fleet implements AutoCloseable {
         public synchronized void thaw() {
             signal("-CONT");
             frozen = false;
+        }
+
+        /**
+         * Parks every write command ({@code CLIENT PAUSE <ms> WRITE}, what a managed failover sends): reads are
+         * answered, a write (and whatever a client pipelined after it) waits until the pause ends.
+         */
+        public void pauseWrites(Duration howLong) {
+            command("CLIENT", "PAUSE", Long.toString(howLong.toMillis()), "WRITE");
+        }
+
+        /**
+         * Makes this Redis a replica of a primary that does not exist ({@code REPLICAOF} a closed port): a demoted
+         * primary that keeps its data, serves reads and refuses writes with {@code READONLY}.
+         */
+        public void demote() throws IOException {
+            command("REPLICAOF", "127.0.0.1", Integer.toString(freePort()));
+        }
+
+        /**
+         * Makes a background save fail, so that Redis refuses writes with {@code MISCONF}
+         * ({@code stop-writes-on-bgsave-error}, on by default, applies only while a save point is set): the data
+         * directory is pointed at a directory that is then removed, a save point is set, and {@code BGSAVE}
+         * fails to create its file. Returns once Redis reports the failed save.
+         */
+        public void failSaves() throws IOException {
+            Path gone = Files.createTempDirectory("fleet-redis-gone");
+            command("CONFIG", "SET", "dir", gone.toString());
+            Files.delete(gone);
+            command("CONFIG", "SET", "save", "3600 1");
+            command("BGSAVE");
+            Awaitility.await("BGSAVE into a removed directory fails")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> ((String) command("INFO", "persistence")).contains("rdb_last_bgsave_status:err"));
+        }
+
+        /**
+         * Undoes {@link #pauseWrites}, {@link #demote} and {@link #failSaves}: unpaused, a primary again, its data
+         * directory back and no save point (so a failed save no longer stops writes).
+         */
+        public void acceptWrites() {
+            command("CLIENT", "UNPAUSE");
+            command("REPLICAOF", "NO", "ONE");
+            command("CONFIG", "SET", "save", "");
+            command("CONFIG", "SET", "dir", dir.toString());
         }
 
         /** Kills the process (SIGKILL: no shutdown save); what the last SAVE wrote stays on disk. */

@@ -59,9 +59,16 @@ public class RedisEntryStore implements EntryStore {
         redis.onOutage(listener);
     }
 
+    /**
+     * One pipeline: a write probe ({@link #writeProbes}), the lease request if any, the entry's head, the epoch
+     * and each tag's generation. It fails wherever Redis would refuse or park an eviction, so no lookup is
+     * served from a Redis on which the writes of other instances cannot land.
+     */
     @Override
     public Uni<Found> lookup(Lookup l, LeaseRequest lease) {
-        List<Request> requests = new ArrayList<>(l.tags().size() + 3);
+        List<Request> requests = new ArrayList<>(2 * l.tags().size() + 4);
+        requests.addAll(writeProbes(l.tags()));
+        int leaseAt = requests.size();
         switch (lease.kind()) {
             case TAKE -> requests.add(leases.take(l.id(), lease.token()));
             case CHECK -> requests.add(leases.exists(l.id()));
@@ -74,7 +81,7 @@ public class RedisEntryStore implements EntryStore {
             Stamp current = stampOf(responses, first + 1, l.tags().size());
             Response head = responses.get(first);
             Entry entry = head == null ? null : Entry.decode(head.toBytes());
-            Response leaseReply = first == 0 ? null : responses.get(0);
+            Response leaseReply = first == leaseAt ? null : responses.get(leaseAt);
             return new Found(
                     current,
                     entry != null && entry.stamp().matches(current) ? entry : null,
@@ -279,6 +286,26 @@ public class RedisEntryStore implements EntryStore {
         out.put("etag", entry.etag());
         out.put("storedStamp", entry.stamp().toString());
         return out;
+    }
+
+    /**
+     * A {@code DEL} of a key that never exists in the slot of each tag's generation (of the epoch, for a lookup
+     * without tags): refused where an eviction's {@code DEL} would be (a read-only replica: {@code READONLY}; a
+     * failed save with {@code stop-writes-on-bgsave-error}: {@code MISCONF}), parked where it would be parked
+     * ({@code CLIENT PAUSE WRITE}, so the timeout fails the lookup), and accepted where it would be accepted (a
+     * full Redis under {@code noeviction}). Sent first: Redis answers a client's commands in order, so under a
+     * pause the reads behind it run only after every eviction parked before them has landed. Deleting nothing,
+     * it changes no key, and is neither replicated nor written to the AOF.
+     */
+    private List<Request> writeProbes(List<Tag> tags) {
+        if (tags.isEmpty()) {
+            return List.of(Request.cmd(Command.DEL).arg(keys.epochWriteProbe()));
+        }
+        List<Request> probes = new ArrayList<>(tags.size());
+        for (Tag tag : new LinkedHashSet<>(tags)) {
+            probes.add(Request.cmd(Command.DEL).arg(keys.writeProbe(tag)));
+        }
+        return probes;
     }
 
     /** GET requests for the epoch and each tag's generation, in this order. */

@@ -18,6 +18,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  *   <li>{@code <prefix>:l:{<entry id>}}: the lease of the instance computing the entry
  *   <li>{@code <prefix>:a:{<change id digest>}}: the tags a write announced for the change feed
  *   <li>{@code <prefix>:{epoch}:feed}: the change feed's position (same slot as the epoch)
+ *   <li>{@code <prefix>:w:{<tag digest>}}, {@code <prefix>:w:{epoch}}: never written; every lookup deletes one
+ *       to learn whether Redis accepts writes there (same slot as the generation, or the epoch)
  * </ul>
  */
 @ApplicationScoped
@@ -47,6 +49,19 @@ public class RedisKeys {
 
     public String generation(Tag tag) {
         return generationPrefix() + "{" + Hashing.digest(tag.kind(), tag.value()) + "}";
+    }
+
+    /**
+     * A key nothing ever writes, in the slot of {@code tag}'s generation: deleting it succeeds exactly where
+     * deleting the generation (an eviction) would.
+     */
+    public String writeProbe(Tag tag) {
+        return prefix + ":w:{" + Hashing.digest(tag.kind(), tag.value()) + "}";
+    }
+
+    /** A key nothing ever writes, in the epoch's slot (see {@link #writeProbe(Tag)}). */
+    public String epochWriteProbe() {
+        return prefix + ":w:{epoch}";
     }
 
     public String generationPrefix() {
