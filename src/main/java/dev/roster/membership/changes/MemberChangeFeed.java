@@ -83,6 +83,8 @@ public class MemberChangeFeed {
     private volatile boolean stopping;
     private volatile boolean preImages;
     private volatile Thread thread;
+    /** Where the stream is followed from: every change before it has been applied (only the feed's thread). */
+    private String position;
     // The last announcement settled, and the one waiting for its writer (only the feed's thread uses these).
     private String settledId;
     private List<Tag> settledTags;
@@ -137,17 +139,16 @@ public class MemberChangeFeed {
 
     private void run() {
         try {
-            String position = null;
-            boolean known = false;
+            boolean read = false;
             while (!stopping) {
                 try {
-                    if (!known) {
-                        position = savedPosition();
-                        known = true;
+                    if (!read) {
+                        position = awaitCache(cache.position());
+                        read = true;
                     }
-                    position = follow(position);
+                    follow();
                 } catch (MongoCommandException e) {
-                    position = onCommandFailure(e, position);
+                    onCommandFailure(e);
                 } catch (RuntimeException e) {
                     failing(e);
                     pause(config.retry());
@@ -158,17 +159,11 @@ public class MemberChangeFeed {
         }
     }
 
-    /** The saved position; when none is known, every entry is made unreachable first (no silent gap). */
-    private String savedPosition() throws InterruptedException {
-        String saved = awaitCache(cache.position());
-        if (saved == null) {
-            everything("no saved position of the change stream (first start, or Redis lost it)");
-        }
-        return saved;
-    }
-
-    /** Follows the stream from {@code position} (from now when null) until stopped; returns the last position. */
-    private String follow(String position) throws InterruptedException {
+    /**
+     * Follows the stream from {@link #position} (from now when null) until stopped, moving the position past each
+     * change once it is applied, and past empty reads (the server's resume token for "nothing more so far").
+     */
+    private void follow() throws InterruptedException {
         var watch = mongo.getDatabase(database)
                 .getCollection("members")
                 .watch()
@@ -181,16 +176,22 @@ public class MemberChangeFeed {
             watch = watch.resumeAfter(BsonDocument.parse(position));
         }
         try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> c = watch.cursor()) {
+            if (position == null) {
+                // No position (first start, Redis lost it, history gone): follow from now, with every entry made
+                // unreachable once the stream is open, so that nothing changed before it can be served.
+                everything("no position to resume the change stream from");
+            }
             following();
             String saved = position;
             long savedAt = System.nanoTime();
             while (!stopping) {
                 ChangeStreamDocument<Document> change = c.tryNext();
                 boolean idle = change == null;
-                if (!idle) {
-                    ChangeEvent event = ChangeEvent.of(change);
-                    apply(event);
-                    position = event.position() == null ? position : event.position();
+                if (!idle && !apply(ChangeEvent.of(change))) {
+                    return; // stopping: the position stays before the change that was not applied
+                }
+                if (c.getResumeToken() != null) {
+                    position = c.getResumeToken().toJson();
                 }
                 // Saved when the stream is idle, and at least every SAVE_EVERY while it is busy (a restart
                 // replays at most that much, which is harmless): a bulk import costs no extra command per change.
@@ -206,17 +207,16 @@ public class MemberChangeFeed {
                 }
             }
         }
-        return position;
     }
 
-    private String onCommandFailure(MongoCommandException e, String position) throws InterruptedException {
+    private void onCommandFailure(MongoCommandException e) throws InterruptedException {
         int code = e.getErrorCode();
         if (UNKNOWN_OPTION.contains(code) && preImages) {
             preImages = false;
             LOG.infof(
                     "MongoDB does not offer pre-images to change streams (%s): following without them",
                     e.getErrorCodeName());
-            return position;
+            return;
         }
         if (UNSUPPORTED.contains(code)) {
             if (state != State.UNSUPPORTED) {
@@ -228,22 +228,24 @@ public class MemberChangeFeed {
             }
             state = State.UNSUPPORTED;
             pause(config.unsupportedRetry());
-            return position;
+            return;
         }
         if (LOST.contains(code) && position != null) {
             LOG.warnf(
-                    "The change stream cannot resume where it stopped (%s): every entry is evicted",
+                    "The change stream cannot resume where it stopped (%s): following from now, every entry evicted",
                     e.getErrorCodeName());
-            everything("the change stream's history is gone");
-            return null;
+            position = null;
+            return;
         }
         failing(e);
         pause(config.retry());
-        return position;
     }
 
-    /** Applies one change to Redis, retrying until Redis took it: a change is never skipped. */
-    private void apply(ChangeEvent event) throws InterruptedException {
+    /**
+     * Applies one change to Redis, retrying until Redis took it: a change is never skipped. False only when the
+     * feed stops first.
+     */
+    private boolean apply(ChangeEvent event) throws InterruptedException {
         ChangeRules.Resolution resolution = ChangeRules.resolve(event);
         while (!stopping) {
             try {
@@ -253,12 +255,13 @@ public class MemberChangeFeed {
                 if (event.wallTime() != null) {
                     lag.record(Duration.between(event.wallTime(), Instant.now()));
                 }
-                return;
+                return true;
             } catch (CacheUnavailable e) {
                 failing(e);
                 pause(config.retry());
             }
         }
+        return false;
     }
 
     private String applyOnce(ChangeRules.Resolution resolution) throws InterruptedException {
