@@ -32,7 +32,11 @@ class NativeReadinessTest {
             "dev.roster.membership.service.BulkLine$Upsert",
             "dev.roster.membership.service.BulkLine$Rejected",
             "dev.roster.membership.rest.NdjsonLines$Line",
-            "dev.roster.membership.admin.CacheAdminRoutes$Target");
+            "dev.roster.membership.admin.CacheAdminRoutes$Target",
+            "dev.roster.membership.changes.ChangeEvent",
+            "dev.roster.membership.changes.ChangeRules$Resolution$Exact",
+            "dev.roster.membership.changes.ChangeRules$Resolution$Announced",
+            "dev.roster.membership.changes.ChangeRules$Resolution$Everything");
 
     private static List<Class<?>> mainClasses() throws IOException, URISyntaxException, ClassNotFoundException {
         Path root = Path.of(CachedResult.class
