@@ -15,8 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The fleet every fault test runs against: two instances A and B of the packaged application (prod profile),
- * MongoDB behind a {@link TcpProxy}, one controllable Redis that each instance reaches through a proxy of its own
- * (to cut one instance alone from it). Started once for the whole run (two JVMs start in
+ * MongoDB behind a {@link TcpProxy}, one controllable Redis. Started once for the whole run (two JVMs start in
  * ~10 s on 2 cores; one fleet per class would cost more than the tests) and stopped when the run ends.
  *
  * <p>Before each test the fleet is brought back to normal: the proxy passes, Redis runs, is thawed and accepts
@@ -64,11 +63,6 @@ public final class FaultFleet implements BeforeAllCallback, BeforeEachCallback {
         return fleet.mongoProxy();
     }
 
-    /** The proxy between {@code instance} and Redis. */
-    public TcpProxy redisProxy(Fleet.Instance instance) {
-        return fleet.redisProxy(instance);
-    }
-
     /** MongoDB as the test itself reaches it, behind the instances' back. */
     public String directMongoUri() {
         return fleet.directMongoUri();
@@ -90,7 +84,6 @@ public final class FaultFleet implements BeforeAllCallback, BeforeEachCallback {
         try {
             Fleet fleet = new Fleet(Fleet.Options.defaults()
                     .withMongoBehindProxy()
-                    .withRedisBehindProxies()
                     .withJvmArgs(
                             "-Dquarkus.mongodb.read-timeout=2s",
                             "-Droster.bulk.batch-size=10",
@@ -106,9 +99,6 @@ public final class FaultFleet implements BeforeAllCallback, BeforeEachCallback {
 
     private void settle() throws Exception {
         fleet.mongoProxy().pass();
-        for (Fleet.Instance instance : fleet.instances()) {
-            fleet.redisProxy(instance).pass();
-        }
         if (fleet.redis().frozen()) {
             fleet.redis().thaw();
         }

@@ -49,24 +49,19 @@ public final class Fleet implements AutoCloseable {
      * @param mongoBehindProxy the instances reach MongoDB through {@link #mongoProxy()}
      * @param jvmArgs extra arguments of every instance's JVM (e.g. {@code -Droster.bulk.batch-size=10})
      */
-    public record Options(boolean mongoBehindProxy, boolean redisBehindProxies, List<String> jvmArgs) {
+    public record Options(boolean mongoBehindProxy, List<String> jvmArgs) {
         public static Options defaults() {
-            return new Options(false, false, List.of());
+            return new Options(false, List.of());
         }
 
         public Options withMongoBehindProxy() {
-            return new Options(true, redisBehindProxies, jvmArgs);
-        }
-
-        /** Each instance reaches Redis through a proxy of its own ({@link #redisProxy}), to cut one alone. */
-        public Options withRedisBehindProxies() {
-            return new Options(mongoBehindProxy, true, jvmArgs);
+            return new Options(true, jvmArgs);
         }
 
         public Options withJvmArgs(String... args) {
             List<String> all = new ArrayList<>(jvmArgs);
             all.addAll(List.of(args));
-            return new Options(mongoBehindProxy, redisBehindProxies, List.copyOf(all));
+            return new Options(mongoBehindProxy, List.copyOf(all));
         }
     }
 
@@ -78,7 +73,6 @@ public final class Fleet implements AutoCloseable {
     private final String mongoUri;
     private final String redisUri;
     private final List<Instance> instances = new ArrayList<>();
-    private final java.util.Map<String, TcpProxy> redisProxies = new java.util.concurrent.ConcurrentHashMap<>();
     private final HttpClient client = HttpClient.newHttpClient();
 
     public Fleet() throws IOException {
@@ -161,7 +155,7 @@ public final class Fleet implements AutoCloseable {
                 "-Dquarkus.http.port=" + http,
                 "-Dquarkus.management.port=" + management,
                 "-Dquarkus.mongodb.connection-string=" + mongoUri,
-                "-Dquarkus.redis.hosts=" + redisUriFor(name),
+                "-Dquarkus.redis.hosts=" + redisUri,
                 "-Dmp.jwt.verify.publickey.location="
                         + new File("target/test-classes/test-publicKey.pem").getAbsolutePath()));
         command.addAll(options.jvmArgs());
@@ -172,28 +166,6 @@ public final class Fleet implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(log) : ProcessBuilder.Redirect.to(log));
         return new Instance(builder.start(), http, management, name, List.copyOf(ownArgs));
-    }
-
-    /** The Redis URL an instance is given: through its own proxy with {@link Options#redisBehindProxies}. */
-    private String redisUriFor(String name) throws IOException {
-        if (!options.redisBehindProxies()) {
-            return redisUri;
-        }
-        TcpProxy own = redisProxies.get(name);
-        if (own == null) {
-            own = new TcpProxy("127.0.0.1", redis.port(), TcpProxy.Framing.RAW);
-            redisProxies.put(name, own);
-        }
-        return "redis://127.0.0.1:" + own.port();
-    }
-
-    /** The proxy between one instance and Redis; only with {@link Options#redisBehindProxies}. */
-    public TcpProxy redisProxy(Instance instance) {
-        TcpProxy own = redisProxies.get(instance.name());
-        if (own == null) {
-            throw new IllegalStateException(instance.name() + " reaches Redis directly");
-        }
-        return own;
     }
 
     /** The proxy between the instances and MongoDB; only with {@link Options#mongoBehindProxy}. */
@@ -267,9 +239,6 @@ public final class Fleet implements AutoCloseable {
         }
         redis.stop();
         redis.deleteData();
-        for (TcpProxy own : redisProxies.values()) {
-            own.close();
-        }
         if (proxy != null) {
             proxy.close();
         }
