@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * {@code role}; of the rest, half {@code GET /teams/{team}/members} and half {@code GET /members/{name}} of one of
  * its own members. Every read is checked against the roles this client has written and has seen answered: a
  * read that shows an older role of any own member is <b>stale</b> (target 0). Prints one line of
- * {@code key=value} pairs: requests, req/s, p50/p99 in ms, reads, writes, checked reads, stale reads, errors.
+ * {@code key=value} pairs: requests, req/s, p50/p99 in ms, reads, writes, checked reads, stale reads, errors, and the
+ * reads the cache answered (hits, hit rate).
  * Writes carry {@code Authorization: Bearer} when {@code --token} or the environment variable {@code ROSTER_TOKEN}
  * is set (a prod-profile Roster needs a roster-writer token).
  */
@@ -72,7 +73,7 @@ public class Mix {
         for (Thread t : threads) {
             t.join();
         }
-        long reads = 0, writes = 0, checked = 0, stale = 0, errors = 0;
+        long reads = 0, writes = 0, checked = 0, stale = 0, errors = 0, hits = 0;
         long[] all = new long[0];
         long[] readLatencies = new long[0];
         long[] writeLatencies = new long[0];
@@ -82,6 +83,7 @@ public class Mix {
             checked += w.checked;
             stale += w.stale;
             errors += w.errors;
+            hits += w.hits;
             long[] l = Arrays.copyOf(w.latencies, w.count);
             long[] merged = Arrays.copyOf(all, all.length + l.length);
             System.arraycopy(l, 0, merged, all.length, l.length);
@@ -95,7 +97,7 @@ public class Mix {
         long requests = all.length;
         System.out.printf(
                 "requests=%d rps=%.1f p50_ms=%.2f p99_ms=%.2f read_p50_ms=%.2f write_p50_ms=%.2f reads=%d writes=%d"
-                        + " checked=%d stale=%d errors=%d%n",
+                        + " checked=%d stale=%d errors=%d hits=%d hit_rate=%.3f%n",
                 requests,
                 requests / seconds,
                 percentile(all, 0.50),
@@ -106,7 +108,9 @@ public class Mix {
                 writes,
                 checked,
                 stale,
-                errors);
+                errors,
+                hits,
+                reads == 0 ? Double.NaN : (double) hits / reads);
         for (Client w : workers) {
             for (String s : w.staleExamples) {
                 System.err.println("stale: " + s);
@@ -156,7 +160,7 @@ public class Mix {
         final java.util.stream.LongStream.Builder writeLatencies = java.util.stream.LongStream.builder();
         long[] latencies = new long[1 << 14];
         int count;
-        long reads, writes, checked, stale, errors;
+        long reads, writes, checked, stale, errors, hits;
         /** Starts from the clock, so that no role written by an earlier run (or round) is ever written again. */
         static final AtomicLong SEQ = new AtomicLong(System.currentTimeMillis() * 1000);
 
@@ -230,9 +234,7 @@ public class Mix {
 
         private void readListing(boolean measured) throws IOException, InterruptedException {
             HttpResponse<String> response = get("/teams/" + segment(team) + "/members");
-            if (measured) {
-                reads++;
-            }
+            count(response, measured);
             if (response.statusCode() != 200) {
                 if (measured) {
                     errors++;
@@ -254,9 +256,7 @@ public class Mix {
 
         private void readMember(String member, boolean measured) throws IOException, InterruptedException {
             HttpResponse<String> response = get("/members/" + segment(member));
-            if (measured) {
-                reads++;
-            }
+            count(response, measured);
             if (response.statusCode() != 200) {
                 if (measured) {
                     errors++;
@@ -267,6 +267,16 @@ public class Mix {
             Map<String, String> seen = new HashMap<>();
             seen.put(member, role.find() ? role.group(1) : null);
             check(seen, "member " + member, measured);
+        }
+
+        /** A measured read, and whether the cache answered it ({@code Cache-Status} says hit). */
+        private void count(HttpResponse<String> response, boolean measured) {
+            if (measured) {
+                reads++;
+                if (response.headers().firstValue("Cache-Status").orElse("").contains("hit")) {
+                    hits++;
+                }
+            }
         }
 
         /** Stale when any own member this client has written shows another role than its last write. */
