@@ -56,6 +56,9 @@ public class MemberChangeFeed {
     private static final Logger LOG = Logger.getLogger(MemberChangeFeed.class);
     private static final Duration CACHE_WAIT = Duration.ofSeconds(5);
     private static final Duration SAVE_EVERY = Duration.ofMillis(100);
+    private static final String EVERYTHING = "everything";
+    /** At most one INFO line this often about evicting everything (counted in roster_changes_total anyway). */
+    private static final Duration LOG_EVERY = Duration.ofSeconds(1);
     /** The server has no change stream: not a replica set or sharded cluster. */
     private static final Set<Integer> UNSUPPORTED = Set.of(40573, 40324);
     /** The position can no longer be resumed from (history rolled off the oplog, bad token). */
@@ -90,6 +93,8 @@ public class MemberChangeFeed {
     private List<Tag> settledTags;
     private String pendingId;
     private long pendingSince;
+    private long lastEverythingLog = System.nanoTime() - Duration.ofMinutes(1).toNanos();
+    private int unlogged;
 
     public MemberChangeFeed(
             MongoClient mongo,
@@ -187,8 +192,14 @@ public class MemberChangeFeed {
             while (!stopping) {
                 ChangeStreamDocument<Document> change = c.tryNext();
                 boolean idle = change == null;
-                if (!idle && !apply(ChangeEvent.of(change))) {
-                    return; // stopping: the position stays before the change that was not applied
+                if (!idle) {
+                    String outcome = apply(ChangeEvent.of(change));
+                    if (outcome == null) {
+                        return; // stopping: the position stays before the change that was not applied
+                    }
+                    if (EVERYTHING.equals(outcome)) {
+                        skipCovered(c);
+                    }
                 }
                 if (c.getResumeToken() != null) {
                     position = c.getResumeToken().toJson();
@@ -242,10 +253,10 @@ public class MemberChangeFeed {
     }
 
     /**
-     * Applies one change to Redis, retrying until Redis took it: a change is never skipped. False only when the
-     * feed stops first.
+     * Applies one change to Redis, retrying until Redis took it: a change is never skipped. Returns how it was
+     * resolved; null only when the feed stops first.
      */
-    private boolean apply(ChangeEvent event) throws InterruptedException {
+    private String apply(ChangeEvent event) throws InterruptedException {
         ChangeRules.Resolution resolution = ChangeRules.resolve(event);
         while (!stopping) {
             try {
@@ -255,13 +266,29 @@ public class MemberChangeFeed {
                 if (event.wallTime() != null) {
                     lag.record(Duration.between(event.wallTime(), Instant.now()));
                 }
-                return true;
+                return outcome;
             } catch (CacheUnavailable e) {
                 failing(e);
                 pause(config.retry());
             }
         }
-        return false;
+        return null;
+    }
+
+    /**
+     * After every entry was made unreachable, the changes already in hand (the rest of the batch MongoDB returned)
+     * were committed before it: every entry computed from now on reflects them, so they need nothing more. A
+     * backlog of such changes (replayed after an outage, or a burst of writes outside the API) costs one
+     * eviction of everything, not one per change.
+     */
+    private void skipCovered(MongoChangeStreamCursor<ChangeStreamDocument<Document>> c) {
+        int covered = 0;
+        while (c.available() > 0 && c.tryNext() != null) {
+            covered++;
+        }
+        if (covered > 0) {
+            count("covered", covered);
+        }
     }
 
     private String applyOnce(ChangeRules.Resolution resolution) throws InterruptedException {
@@ -277,7 +304,7 @@ public class MemberChangeFeed {
             }
             if (tags == null) {
                 everything("a change whose announcement is gone");
-                return "everything";
+                return EVERYTHING;
             }
             if (tags.isEmpty()) {
                 return "applied-by-writer";
@@ -288,7 +315,7 @@ public class MemberChangeFeed {
             return "announced";
         }
         everything(((ChangeRules.Resolution.Everything) resolution).reason());
-        return "everything";
+        return EVERYTHING;
     }
 
     /**
@@ -322,7 +349,16 @@ public class MemberChangeFeed {
     }
 
     private void everything(String why) throws InterruptedException {
-        LOG.infof("Evicting every cache entry: %s", why);
+        long now = System.nanoTime();
+        if (now - lastEverythingLog > LOG_EVERY.toNanos()) {
+            LOG.infof(
+                    "Evicting every cache entry: %s%s",
+                    why, unlogged == 0 ? "" : " (and " + unlogged + " more times since the last such line)");
+            lastEverythingLog = now;
+            unlogged = 0;
+        } else {
+            unlogged++;
+        }
         awaitCache(cache.evictAll());
     }
 
@@ -353,6 +389,10 @@ public class MemberChangeFeed {
     }
 
     private void count(String outcome) {
+        count(outcome, 1);
+    }
+
+    private void count(String outcome, int changes) {
         counters.computeIfAbsent(
                         outcome,
                         o -> Counter.builder("roster.changes")
@@ -360,7 +400,7 @@ public class MemberChangeFeed {
                                         "Changes of the members collection applied to the cache, by how they were resolved")
                                 .tag("resolution", o)
                                 .register(registry))
-                .increment();
+                .increment(changes);
     }
 
     /** Waits on this dedicated thread (never an event loop) for a cache operation. */
