@@ -141,10 +141,11 @@ start_redis() {
 redis_pid() { cat "$WORK/redis-$1.pid"; }
 
 # start_mongo PORT: mongo-java-server (memory backend) via bench/servers/MongoWire.java; sets MONGO_PID.
+# MONGO_WIRE_ARGS (e.g. --oplog, for change streams) is passed to MongoWire.
 start_mongo() {
   local port=$1 mark
   mark=$(wc -l <"$LOGS/mongo.log" 2>/dev/null || echo 0)
-  (cd "$WORK" && exec "$JAVA" -Xmx"${MONGO_HEAP:-1g}" -cp "$MONGO_CP" "$BENCH_DIR/servers/MongoWire.java" "$port" >>"$LOGS/mongo.log" 2>&1) &
+  (cd "$WORK" && exec "$JAVA" -Xmx"${MONGO_HEAP:-1g}" -cp "$MONGO_CP" "$BENCH_DIR/servers/MongoWire.java" "$port" ${MONGO_WIRE_ARGS:-} >>"$LOGS/mongo.log" 2>&1) &
   MONGO_PID=$!
   PIDS+=("$MONGO_PID")
   for _ in $(seq 300); do tail -n +"$((mark + 1))" "$LOGS/mongo.log" 2>/dev/null | grep -q listening && return 0; sleep 0.1; done

@@ -6,8 +6,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 
-/** An RFC 9457 problem detail, the body of every 4xx and 5xx answer. */
-@RegisterForReflection(targets = Problem.Violation.class)
+/**
+ * An RFC 9457 problem detail, the body of every 4xx and 5xx answer. Registered for reflection with its nested
+ * {@link Violation} (no {@code targets}: an annotation with targets registers only them, not the annotated
+ * class, and a native build then wrote problems without their record components): Jackson writes it from
+ * exception mappers and routes, outside any resource method's declared return type.
+ */
+@RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(
         String type, String title, int status, String detail, String instance, List<Violation> violations) {

@@ -3,6 +3,7 @@ package dev.roster.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.roster.support.PackagedApp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The packaged application carries no embedded test servers: they serve dev mode and the tests, and a production
  * artifact has no use for 12 MB of {@code redis-server} binaries for six platforms or an in-memory database.
+ *
+ * <p>For the fast-jar the libraries are {@code target/quarkus-app/lib/main}; for a native executable they are
+ * the jars the image was built from ({@code target/*-native-image-source-jar/lib}), since an executable has
+ * no jars to list and everything it links comes from there.
  */
 class PackagedArtifactIT {
 
@@ -20,7 +25,7 @@ class PackagedArtifactIT {
 
     @Test
     void shouldPackageNoEmbeddedServer() throws IOException {
-        Path libraries = Path.of("target", "quarkus-app", "lib", "main");
+        Path libraries = PackagedApp.isNative() ? nativeInputs() : Path.of("target", "quarkus-app", "lib", "main");
         assertTrue(Files.isDirectory(libraries), "the packaged app is built before the ITs run: " + libraries);
         try (Stream<Path> jars = Files.list(libraries)) {
             List<String> names = jars.map(p -> p.getFileName().toString()).toList();
@@ -28,7 +33,16 @@ class PackagedArtifactIT {
             List<String> servers = names.stream()
                     .filter(n -> TEST_SERVERS.stream().anyMatch(n::contains))
                     .toList();
-            assertEquals(List.of(), servers, "embedded servers in the production artifact");
+            assertEquals(List.of(), servers, "embedded servers in the production artifact (" + libraries + ")");
+        }
+    }
+
+    private static Path nativeInputs() throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of("target"))) {
+            return entries.filter(p -> p.getFileName().toString().endsWith("-native-image-source-jar"))
+                    .findFirst()
+                    .map(p -> p.resolve("lib"))
+                    .orElse(Path.of("target", "native-image-source-jar-missing"));
         }
     }
 }

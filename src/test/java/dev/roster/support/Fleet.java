@@ -21,7 +21,8 @@ import redis.embedded.RedisServer;
 
 /**
  * Several instances of the packaged application sharing one MongoDB wire-protocol server and one Redis, as a
- * fleet would; started from {@code target/quarkus-app/quarkus-run.jar} as separate processes.
+ * fleet would; started as separate processes from what the last package built ({@link PackagedApp}: the
+ * fast-jar, or the native executable after {@code -Dnative}).
  *
  * <p>For fault tests, the instances can reach MongoDB through a {@link TcpProxy} ({@link Options#mongoBehindProxy})
  * and the Redis can be frozen, killed and started again from its snapshot ({@link #redis()}).
@@ -31,7 +32,8 @@ public final class Fleet implements AutoCloseable {
     /**
      * One running instance.
      *
-     * @param jvmArgs its own JVM arguments, after the fleet's (a {@code -D} given twice: the last one wins)
+     * @param jvmArgs its own {@code -D} arguments, after the fleet's (given twice: the last one wins); a native
+     *     executable takes them as the JVM does
      */
     public record Instance(Process process, int httpPort, int managementPort, String name, List<String> jvmArgs) {
         public URI uri(String path) {
@@ -47,7 +49,8 @@ public final class Fleet implements AutoCloseable {
      * How the fleet is set up.
      *
      * @param mongoBehindProxy the instances reach MongoDB through {@link #mongoProxy()}
-     * @param jvmArgs extra arguments of every instance's JVM (e.g. {@code -Droster.bulk.batch-size=10})
+     * @param jvmArgs extra {@code -D} arguments of every instance (e.g. {@code -Droster.bulk.batch-size=10}), JVM
+     *     or native
      */
     public record Options(boolean mongoBehindProxy, List<String> jvmArgs) {
         public static Options defaults() {
@@ -149,18 +152,16 @@ public final class Fleet implements AutoCloseable {
 
     private Instance launch(String name, int http, int management, List<String> ownArgs, boolean append)
             throws IOException {
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        List<String> command = new ArrayList<>(List.of(
-                java,
+        List<String> properties = new ArrayList<>(List.of(
                 "-Dquarkus.http.port=" + http,
                 "-Dquarkus.management.port=" + management,
                 "-Dquarkus.mongodb.connection-string=" + mongoUri,
                 "-Dquarkus.redis.hosts=" + redisUri,
                 "-Dmp.jwt.verify.publickey.location="
                         + new File("target/test-classes/test-publicKey.pem").getAbsolutePath()));
-        command.addAll(options.jvmArgs());
-        command.addAll(ownArgs);
-        command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
+        properties.addAll(options.jvmArgs());
+        properties.addAll(ownArgs);
+        List<String> command = PackagedApp.command(properties);
         File log = new File("target/fleet-" + name + ".log");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -211,7 +212,8 @@ public final class Fleet implements AutoCloseable {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (!instance.process().isAlive()) {
-                throw new IllegalStateException("instance exited; see target/fleet-*.log");
+                throw new IllegalStateException(
+                        "instance exited (" + PackagedApp.describe() + "); see target/fleet-*.log");
             }
             try {
                 if (get(instance.management("/q/health/ready")).statusCode() == 200) {
