@@ -1,6 +1,7 @@
 package dev.roster.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,9 +19,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * What a client of Roster does, over plain HTTP against one instance: requests, and the views a fault test
@@ -137,6 +141,25 @@ final class RosterClient {
                 cacheStatus(second).contains("hit"),
                 () -> "precondition: " + instance.name() + " " + path + " should be a hit, was " + second.statusCode()
                         + " " + cacheStatus(second));
+    }
+
+    /**
+     * Checks, one per instance and view, that each instance serves {@code name} as moved from team {@code from} to
+     * {@code to}: its member view, both teams' listings.
+     */
+    List<Executable> movedEverywhere(List<Fleet.Instance> instances, String name, String from, String to) {
+        List<Executable> views = new ArrayList<>();
+        for (Fleet.Instance i : instances) {
+            views.add(() -> assertEquals(
+                    to,
+                    member(i, name).map(m -> m.get("team").asText()).orElse(null),
+                    i.name() + ": the member's team"));
+            views.add(() -> assertFalse(
+                    listing(i, from).containsKey(name), i.name() + ": the old team's listing still has it"));
+            views.add(
+                    () -> assertTrue(listing(i, to).containsKey(name), i.name() + ": the new team's listing lacks it"));
+        }
+        return views;
     }
 
     /** The member as this instance serves it, or empty when it answers 404; fails on any other status. */
