@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.Document;
@@ -86,6 +87,8 @@ public class MemberChangeFeed {
     private volatile boolean stopping;
     private volatile boolean preImages;
     private volatile Thread thread;
+    /** Counted down once the stream is open (after any eviction of everything), or the feed failed. */
+    private final CountDownLatch started = new CountDownLatch(1);
     /** Where the stream is followed from: every change before it has been applied (only the feed's thread). */
     private String position;
     // The last announcement settled, and the one waiting for its writer (only the feed's thread uses these).
@@ -128,6 +131,14 @@ public class MemberChangeFeed {
         t.setDaemon(true);
         thread = t;
         t.start();
+        try {
+            // Start-up runs on the main thread, never an event loop: waiting here delays serving, nothing else.
+            if (!started.await(config.startWait().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warnf("The change feed did not open within %s; serving meanwhile", config.startWait());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -238,6 +249,7 @@ public class MemberChangeFeed {
                         e.getErrorCodeName());
             }
             state = State.UNSUPPORTED;
+            started.countDown();
             pause(config.unsupportedRetry());
             return;
         }
@@ -363,6 +375,7 @@ public class MemberChangeFeed {
     }
 
     private void following() {
+        started.countDown();
         if (state != State.FOLLOWING) {
             LOG.infof(
                     "Following MongoDB's change stream of %s.members%s",
@@ -372,6 +385,7 @@ public class MemberChangeFeed {
     }
 
     private void failing(Exception e) {
+        started.countDown();
         if (stopping) {
             return;
         }

@@ -20,6 +20,14 @@ public interface ChangeFeedConfig {
     @WithDefault("true")
     boolean preImages();
 
+    /**
+     * How long start-up waits for the feed to open the stream (and, without a saved position, to evict every
+     * entry), so that an instance does not begin serving while that eviction is still to come. A feed that fails
+     * or finds no change stream ends the wait at once.
+     */
+    @WithDefault("5s")
+    Duration startWait();
+
     /** Longest wait of one read of the stream on a server that awaits data (MongoDB's {@code maxAwaitTimeMS}). */
     @WithDefault("500ms")
     Duration maxAwait();
