@@ -116,6 +116,39 @@ public final class FaultFleet implements BeforeAllCallback, BeforeEachCallback {
                 }
             }
         }
+        for (Fleet.Instance instance : fleet.instances()) {
+            awaitQuiet(instance);
+        }
+    }
+
+    /**
+     * Waits until an entry this instance stored is still a hit a second later: the change feeds have caught up
+     * with what a previous test left (after Redis came back from an older snapshot they replay the changes since,
+     * whose announcements are gone, evicting every entry for each), so no test starts under such evictions.
+     */
+    private static void awaitQuiet(Fleet.Instance instance) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (System.nanoTime() < deadline) {
+            URI probe = instance.uri("/teams/" + Unique.name("quiet") + "/members");
+            try {
+                send(client, probe);
+                Thread.sleep(1_000);
+                if (send(client, probe)
+                        .headers()
+                        .firstValue("Cache-Status")
+                        .orElse("")
+                        .contains("hit")) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // overloaded or restarting; try again
+            }
+        }
+        System.out.println("[fault-fleet] " + instance.name() + " kept evicting for " + SETTLE.toSeconds() + " s");
     }
 
     /** A cold listing answered 200 (MongoDB works), then a hit (Redis works and the circuit is closed). */

@@ -8,24 +8,15 @@ import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
 import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
 import dev.roster.cache.ChangeFeedCache;
-import dev.roster.cache.Tag;
 import dev.roster.membership.config.ChangeFeedConfig;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
@@ -55,11 +46,7 @@ import org.jboss.logging.Logger;
 public class MemberChangeFeed {
 
     private static final Logger LOG = Logger.getLogger(MemberChangeFeed.class);
-    private static final Duration CACHE_WAIT = Duration.ofSeconds(5);
     private static final Duration SAVE_EVERY = Duration.ofMillis(100);
-    private static final String EVERYTHING = "everything";
-    /** At most one INFO line this often about evicting everything (counted in roster_changes_total anyway). */
-    private static final Duration LOG_EVERY = Duration.ofSeconds(1);
     /** The server has no change stream: not a replica set or sharded cluster. */
     private static final Set<Integer> UNSUPPORTED = Set.of(40573, 40324);
     /** The position can no longer be resumed from (history rolled off the oplog, bad token). */
@@ -80,9 +67,7 @@ public class MemberChangeFeed {
     private final ChangeFeedCache cache;
     private final ChangeFeedConfig config;
     private final String database;
-    private final MeterRegistry registry;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Timer lag;
+    private final ChangeApplier applier;
     private volatile State state = State.OFF;
     private volatile boolean stopping;
     private volatile boolean preImages;
@@ -91,13 +76,6 @@ public class MemberChangeFeed {
     private final CountDownLatch started = new CountDownLatch(1);
     /** Where the stream is followed from: every change before it has been applied (only the feed's thread). */
     private String position;
-    // The last announcement settled, and the one waiting for its writer (only the feed's thread uses these).
-    private String settledId;
-    private List<Tag> settledTags;
-    private String pendingId;
-    private long pendingSince;
-    private long lastEverythingLog = System.nanoTime() - Duration.ofMinutes(1).toNanos();
-    private int unlogged;
 
     public MemberChangeFeed(
             MongoClient mongo,
@@ -109,12 +87,8 @@ public class MemberChangeFeed {
         this.cache = cache;
         this.config = config;
         this.database = database;
-        this.registry = registry;
         this.preImages = config.preImages();
-        this.lag = Timer.builder("roster.changes.lag")
-                .description("From a change in MongoDB (its wall time, MongoDB 6.0+) to its eviction applied to Redis")
-                .publishPercentiles(0.5, 0.99)
-                .register(registry);
+        this.applier = new ChangeApplier(cache, config, registry, () -> stopping);
         Gauge.builder("roster.changes.following", this, f -> f.state == State.FOLLOWING ? 1 : 0)
                 .description("1 while this instance follows MongoDB's change stream, 0 otherwise (see readiness)")
                 .register(registry);
@@ -159,7 +133,7 @@ public class MemberChangeFeed {
             while (!stopping) {
                 try {
                     if (!read) {
-                        position = awaitCache(cache.position());
+                        position = ChangeApplier.awaitCache(cache.position());
                         read = true;
                     }
                     follow();
@@ -195,7 +169,7 @@ public class MemberChangeFeed {
             if (position == null) {
                 // No position (first start, Redis lost it, history gone): follow from now, with every entry made
                 // unreachable once the stream is open, so that nothing changed before it can be served.
-                everything("no position to resume the change stream from");
+                applier.everything("no position to resume the change stream from");
             }
             following();
             String saved = position;
@@ -208,7 +182,7 @@ public class MemberChangeFeed {
                     if (outcome == null) {
                         return; // stopping: the position stays before the change that was not applied
                     }
-                    if (EVERYTHING.equals(outcome)) {
+                    if (ChangeApplier.EVERYTHING.equals(outcome)) {
                         skipCovered(c);
                     }
                 }
@@ -220,7 +194,7 @@ public class MemberChangeFeed {
                 if (position != null
                         && !position.equals(saved)
                         && (idle || System.nanoTime() - savedAt > SAVE_EVERY.toNanos())) {
-                    awaitCache(cache.savePosition(position));
+                    ChangeApplier.awaitCache(cache.savePosition(position));
                     saved = position;
                     savedAt = System.nanoTime();
                 }
@@ -269,17 +243,10 @@ public class MemberChangeFeed {
      * resolved; null only when the feed stops first.
      */
     private String apply(ChangeEvent event) throws InterruptedException {
-        ChangeRules.Resolution resolution = ChangeRules.resolve(event);
         while (!stopping) {
             try {
-                String outcome = applyOnce(resolution);
-                count(outcome);
-                LOG.debugf("Change %s of %s: %s", event.kind(), event.documentId(), outcome);
-                if (event.wallTime() != null) {
-                    lag.record(Duration.between(event.wallTime(), Instant.now()));
-                }
-                return outcome;
-            } catch (CacheUnavailable e) {
+                return applier.apply(event);
+            } catch (ChangeApplier.CacheUnavailable e) {
                 failing(e);
                 pause(config.retry());
             }
@@ -299,79 +266,8 @@ public class MemberChangeFeed {
             covered++;
         }
         if (covered > 0) {
-            count("covered", covered);
+            applier.count("covered", covered);
         }
-    }
-
-    private String applyOnce(ChangeRules.Resolution resolution) throws InterruptedException {
-        if (resolution instanceof ChangeRules.Resolution.Exact exact) {
-            awaitCache(cache.evict(exact.tags()));
-            return "exact";
-        }
-        if (resolution instanceof ChangeRules.Resolution.Announced announced) {
-            List<Tag> tags = announcedTags(announced.changeId());
-            if (tags == null && announced.complete()) {
-                awaitCache(cache.evict(announced.known()));
-                return "exact";
-            }
-            if (tags == null) {
-                everything("a change whose announcement is gone");
-                return EVERYTHING;
-            }
-            if (tags.isEmpty()) {
-                return "applied-by-writer";
-            }
-            Set<Tag> all = new LinkedHashSet<>(tags);
-            all.addAll(announced.known());
-            awaitCache(cache.evict(all));
-            return "announced";
-        }
-        everything(((ChangeRules.Resolution.Everything) resolution).reason());
-        return EVERYTHING;
-    }
-
-    /**
-     * The tags announced under {@code changeId}: empty once its writer evicted them after an acknowledged write,
-     * null when unknown. A change whose writer has not reported yet is held for up to {@link
-     * ChangeFeedConfig#writerGrace()} from the first change seen with that id (a bulk batch's changes share one),
-     * then its tags are evicted; a settled answer is reused for the next changes with the same id.
-     */
-    private List<Tag> announcedTags(String changeId) throws InterruptedException {
-        if (changeId.equals(settledId)) {
-            return settledTags;
-        }
-        if (!changeId.equals(pendingId)) {
-            pendingId = changeId;
-            pendingSince = System.nanoTime();
-        }
-        while (true) {
-            List<Tag> tags = awaitCache(cache.announced(changeId));
-            if (tags == null) {
-                return null;
-            }
-            if (tags.isEmpty()
-                    || System.nanoTime() - pendingSince >= config.writerGrace().toNanos()
-                    || stopping) {
-                settledId = changeId;
-                settledTags = tags;
-                return tags;
-            }
-            pause(config.idlePause());
-        }
-    }
-
-    private void everything(String why) throws InterruptedException {
-        long now = System.nanoTime();
-        if (now - lastEverythingLog > LOG_EVERY.toNanos()) {
-            LOG.infof(
-                    "Evicting every cache entry: %s%s",
-                    why, unlogged == 0 ? "" : " (and " + unlogged + " more times since the last such line)");
-            lastEverythingLog = now;
-            unlogged = 0;
-        } else {
-            unlogged++;
-        }
-        awaitCache(cache.evictAll());
     }
 
     private void following() {
@@ -402,33 +298,6 @@ public class MemberChangeFeed {
                 : e.getClass().getSimpleName();
     }
 
-    private void count(String outcome) {
-        count(outcome, 1);
-    }
-
-    private void count(String outcome, int changes) {
-        counters.computeIfAbsent(
-                        outcome,
-                        o -> Counter.builder("roster.changes")
-                                .description(
-                                        "Changes of the members collection applied to the cache, by how they were resolved")
-                                .tag("resolution", o)
-                                .register(registry))
-                .increment(changes);
-    }
-
-    /** Waits on this dedicated thread (never an event loop) for a cache operation. */
-    private static <T> T awaitCache(Uni<T> operation) throws InterruptedException {
-        try {
-            return operation.await().atMost(CACHE_WAIT);
-        } catch (RuntimeException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException("stopping");
-            }
-            throw new CacheUnavailable(e);
-        }
-    }
-
     private void pause(Duration d) {
         if (stopping) {
             return;
@@ -438,13 +307,6 @@ public class MemberChangeFeed {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopping = true;
-        }
-    }
-
-    /** Redis did not apply a cache operation. */
-    private static final class CacheUnavailable extends RuntimeException {
-        CacheUnavailable(Throwable cause) {
-            super(cause.getMessage(), cause, false, false);
         }
     }
 }
