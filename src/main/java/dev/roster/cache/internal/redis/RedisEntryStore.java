@@ -60,12 +60,29 @@ public class RedisEntryStore implements EntryStore {
     }
 
     /**
-     * One pipeline: a write probe ({@link #writeProbes}), the lease request if any, the entry's head, the epoch
+     * One round trip: a write probe ({@link #writeProbes}), the lease request if any, the entry's head, the epoch
      * and each tag's generation. It fails wherever Redis would refuse or park an eviction, so no lookup is
-     * served from a Redis on which the writes of other instances cannot land.
+     * served from a Redis on which the writes of other instances cannot land. On a single server a lookup without
+     * a lease is one command ({@link Script#LOOKUP}); on a cluster, whose keys span nodes, it is a pipeline.
      */
     @Override
     public Uni<Found> lookup(Lookup l, LeaseRequest lease) {
+        if (lease.kind() == LeaseRequest.Kind.NONE && redis.singleNode()) {
+            List<String> read = new ArrayList<>(l.tags().size() + 3);
+            read.add(keys.epochWriteProbe());
+            read.add(keys.entry(l.cache(), l.id()));
+            read.add(keys.epoch());
+            for (Tag tag : l.tags()) {
+                read.add(keys.generation(tag));
+            }
+            return redis.send(Script.LOOKUP.call(read)).map(reply -> {
+                List<Response> values = new ArrayList<>(reply.size());
+                for (int i = 0; i < reply.size(); i++) {
+                    values.add(reply.get(i));
+                }
+                return found(l, lease, values, 0, -1);
+            });
+        }
         List<Request> requests = new ArrayList<>(2 * l.tags().size() + 4);
         requests.addAll(writeProbes(l.tags()));
         int leaseAt = requests.size();
@@ -77,17 +94,21 @@ public class RedisEntryStore implements EntryStore {
         int first = requests.size();
         requests.add(Request.cmd(Command.GET).arg(keys.entry(l.cache(), l.id())));
         requests.addAll(stampRequests(l.tags()));
-        return redis.batch(requests).map(responses -> {
-            Stamp current = stampOf(responses, first + 1, l.tags().size());
-            Response head = responses.get(first);
-            Entry entry = head == null ? null : Entry.decode(head.toBytes());
-            Response leaseReply = first == leaseAt ? null : responses.get(leaseAt);
-            return new Found(
-                    current,
-                    entry != null && entry.stamp().matches(current) ? entry : null,
-                    lease.kind() == LeaseRequest.Kind.TAKE && leaseReply != null,
-                    lease.kind() == LeaseRequest.Kind.CHECK && leaseReply != null && leaseReply.toLong() > 0);
-        });
+        return redis.batch(requests)
+                .map(responses -> found(l, lease, responses, first, first == leaseAt ? -1 : leaseAt));
+    }
+
+    /** The entry's head at {@code first}, then the stamp; the lease's reply at {@code leaseAt} (-1: none). */
+    private static Found found(Lookup l, LeaseRequest lease, List<Response> responses, int first, int leaseAt) {
+        Stamp current = stampOf(responses, first + 1, l.tags().size());
+        Response head = responses.get(first);
+        Entry entry = head == null ? null : Entry.decode(head.toBytes());
+        Response leaseReply = leaseAt < 0 ? null : responses.get(leaseAt);
+        return new Found(
+                current,
+                entry != null && entry.stamp().matches(current) ? entry : null,
+                lease.kind() == LeaseRequest.Kind.TAKE && leaseReply != null,
+                lease.kind() == LeaseRequest.Kind.CHECK && leaseReply != null && leaseReply.toLong() > 0);
     }
 
     @Override

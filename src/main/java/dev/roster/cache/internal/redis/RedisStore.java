@@ -124,6 +124,11 @@ public class RedisStore {
         return script.call(cluster, key, args);
     }
 
+    /** Whether every key lives on one server (standalone): a script may then read keys of any slot. */
+    boolean singleNode() {
+        return !cluster;
+    }
+
     Uni<Response> send(Request request) {
         return deadline.bound(connection().chain(c -> withScripts(c, () -> c.send(request))), timeout);
     }
