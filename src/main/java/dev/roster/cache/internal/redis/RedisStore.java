@@ -3,7 +3,10 @@ package dev.roster.cache.internal.redis;
 import dev.roster.cache.RosterCacheConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
@@ -13,6 +16,8 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,9 +32,10 @@ import org.jboss.logging.Logger;
  * the circuit breaker. Commands are multiplexed (pipelined) over a few long-lived connections instead of each
  * borrowing a pooled one: a burst of hundreds of concurrent requests then costs no connection set-up and no
  * pool queueing (with a cold pool, such a burst times out and opens the circuit). No
- * connection is ever held while a value is computed. Pipelines are one {@code batch} on a standalone Redis
- * and parallel sends (one per key's node) on a cluster. A broken connection is dropped and re-made on the
- * next command.
+ * connection is ever held while a value is computed. An event loop that owns a connection sends on it, so its
+ * replies are handled on the thread that sent the command and the response is written without a hop; other
+ * threads take connections in turn. Pipelines are one {@code batch} on a standalone Redis and parallel sends
+ * (one per key's node) on a cluster. A broken connection is dropped and re-made on the next command.
  */
 @ApplicationScoped
 public class RedisStore {
@@ -47,6 +53,9 @@ public class RedisStore {
     private final List<Consumer<String>> outageListeners = new CopyOnWriteArrayList<>();
     private final AtomicReferenceArray<Uni<RedisConnection>> connections;
     private final AtomicInteger next = new AtomicInteger();
+    /** The connection whose socket each event-loop thread serves: its replies need no hop to another thread. */
+    private final Map<Thread, Integer> slotOfLoop = new ConcurrentHashMap<>();
+
     private volatile boolean stopped;
 
     RedisStore(
@@ -166,25 +175,52 @@ public class RedisStore {
         if (stopped) {
             return Uni.createFrom().failure(new IllegalStateException("the application is stopping"));
         }
-        int slot = Math.floorMod(next.getAndIncrement(), connections.length());
+        Integer own = slotOfLoop.get(Thread.currentThread());
+        int slot = own != null ? own : Math.floorMod(next.getAndIncrement(), connections.length());
         Uni<RedisConnection> current = connections.get(slot);
         if (current != null) {
             return current;
         }
         AtomicReference<Uni<RedisConnection>> self = new AtomicReference<>();
-        Uni<RedisConnection> fresh = redis.connect()
+        Uni<RedisConnection> fresh = connectOnRootContext()
                 .invoke(c -> {
                     c.exceptionHandler(e -> drop(slot, self.get(), c));
                     c.endHandler(() -> drop(slot, self.get(), c));
                 })
-                .call(c ->
-                        lineage.check(c).chain(() -> loadScripts(c)).onFailure().call(c::close))
+                .call(c -> lineage.check(c)
+                        .invoke(() -> repliesHere(slot))
+                        .chain(() -> loadScripts(c))
+                        .onFailure()
+                        .call(c::close))
                 .onFailure()
                 .invoke(e -> connections.compareAndSet(slot, self.get(), null))
                 .memoize()
                 .indefinitely();
         self.set(fresh);
         return connections.compareAndSet(slot, null, fresh) ? fresh : connection();
+    }
+
+    /** Called on the thread a reply of {@code slot}'s connection arrived on: that loop sends on it from now. */
+    private void repliesHere(int slot) {
+        if (Context.isOnEventLoopThread()) {
+            slotOfLoop.values().remove(slot);
+            slotOfLoop.put(Thread.currentThread(), slot);
+        }
+    }
+
+    /**
+     * Connects on the event loop's own context: a connection made while serving a request must not deliver every
+     * later reply on that request's duplicated context (its MDC and context data).
+     */
+    private Uni<RedisConnection> connectOnRootContext() {
+        Context here = Vertx.currentContext();
+        if (here == null || !VertxContext.isDuplicatedContext(here)) {
+            return redis.connect();
+        }
+        Context root = VertxContext.getRootContext(here);
+        return Uni.createFrom()
+                .emitter(emitter ->
+                        root.runOnContext(v -> redis.connect().subscribe().with(emitter::complete, emitter::fail)));
     }
 
     /** Loads the cache's scripts on a standalone Redis, so that calls carry digests only. */
@@ -218,6 +254,7 @@ public class RedisStore {
 
     private void drop(int slot, Uni<RedisConnection> which, RedisConnection connection) {
         if (!stopped && connections.compareAndSet(slot, which, null)) {
+            slotOfLoop.values().remove(slot);
             connection.close().subscribe().with(ignored -> {}, ignored -> {});
         }
     }
