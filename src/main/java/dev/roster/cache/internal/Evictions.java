@@ -148,6 +148,11 @@ public class Evictions implements TagInvalidator, ChangeFeedCache {
         return localWrites.get();
     }
 
+    /** Whether no epoch is owed: reads may use the store now (the common case, checked without a Uni). */
+    boolean settled() {
+        return !owing();
+    }
+
     /**
      * Settles an owed epoch before this instance reads from the store. Emits false when reads must not use it
      * yet (the epoch could not be replaced, or another request is replacing it right now).

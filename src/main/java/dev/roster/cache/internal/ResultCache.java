@@ -84,6 +84,9 @@ public class ResultCache {
         if (!store.available()) {
             return withoutStore(l, loader);
         }
+        if (evictions.settled()) {
+            return lookup(l, loader);
+        }
         return evictions.readyForReads().chain(ready -> ready ? lookup(l, loader) : withoutStore(l, loader));
     }
 
@@ -120,30 +123,33 @@ public class ResultCache {
             return codec.read(l, local, CacheStatus.nearHit((local.remainingMillis(now) + 999) / 1000));
         }
         long sequence = near.sequence();
-        return lookupOnce(l).chain(found -> {
-            if (found == null) {
-                return withoutStore(l, loader);
-            }
-            near.remember(l, sequence, found.current(), found.entry());
-            return answer(l, found, loader);
-        });
+        return store.lookup(l, LeaseRequest.NONE)
+                .onItemOrFailure()
+                .transformToUni((found, failure) ->
+                        failure == null ? found(l, sequence, found, loader) : afterFailedLookup(l, sequence, loader));
+    }
+
+    private Uni<Object> found(Lookup l, long sequence, Found found, Supplier<Uni<Object>> loader) {
+        near.remember(l, sequence, found.current(), found.entry());
+        return answer(l, found, loader);
     }
 
     /**
-     * The store's answer, or null when it failed. A lookup that failed while the circuit is still closed (one
-     * command timed out on a starved machine, the rest answered) is sent once more before the caller falls back
-     * to computing alone: falling back leaves the fleet's single flight, which costs a MongoDB load per caller.
+     * A lookup that failed while the circuit is still closed (one command timed out on a starved machine, the
+     * rest answered) is sent once more before the caller computes alone: computing alone leaves the fleet's
+     * single flight, which costs a MongoDB load per caller.
      */
-    private Uni<Found> lookupOnce(Lookup l) {
-        return store.lookup(l, LeaseRequest.NONE).onFailure().recoverWithUni(first -> {
-            metrics.error(l.cache(), "lookup");
-            if (!store.circuitClosed()) {
-                return Uni.createFrom().nullItem();
-            }
-            return store.lookup(l, LeaseRequest.NONE).onFailure().recoverWithUni(second -> {
+    private Uni<Object> afterFailedLookup(Lookup l, long sequence, Supplier<Uni<Object>> loader) {
+        metrics.error(l.cache(), "lookup");
+        if (!store.circuitClosed()) {
+            return withoutStore(l, loader);
+        }
+        return store.lookup(l, LeaseRequest.NONE).onItemOrFailure().transformToUni((found, failure) -> {
+            if (failure != null) {
                 metrics.error(l.cache(), "lookup");
-                return Uni.createFrom().nullItem();
-            });
+                return withoutStore(l, loader);
+            }
+            return found(l, sequence, found, loader);
         });
     }
 
@@ -156,7 +162,13 @@ public class ResultCache {
         }
         background.maybeRefresh(l, found.current(), entry, at, loader);
         background.maybeAudit(l, found.current(), entry, loader);
-        return codec.hit(l, entry, at)
+        CacheStatus status = CacheStatus.hit((entry.remainingMillis(at) + 999) / 1000);
+        Object inHand = codec.inHand(l, entry, status);
+        if (inHand != null) {
+            metrics.hit(l.cache());
+            return Uni.createFrom().item(inHand);
+        }
+        return codec.read(l, entry, status)
                 .invoke(() -> metrics.hit(l.cache()))
                 .onFailure()
                 .recoverWithUni(e -> {

@@ -36,15 +36,9 @@ public class ResultCodec {
 
     /** The result a stored entry stands for, marked with what the cache did. */
     public Uni<Object> read(Lookup l, Entry entry, CacheStatus status) {
-        if (isBody(l) && entry.chunkCount() == 0) {
-            return Uni.createFrom()
-                    .item(CachedBody.restoredWhole(
-                            entry.inline(),
-                            entry.etag(),
-                            entry.present(),
-                            entry.empty(),
-                            status,
-                            inflated(entry, Multi.createFrom().item(() -> Buffer.buffer(entry.inline())))));
+        Object inHand = inHand(l, entry, status);
+        if (inHand != null) {
+            return Uni.createFrom().item(inHand);
         }
         if (isBody(l)) {
             return store.body(l, entry)
@@ -61,9 +55,21 @@ public class ResultCodec {
         return entry.gzip() && entry.present() ? GzipInflation.inflate(stored) : null;
     }
 
-    /** The result of a hit on a fresh entry, marked with its remaining TTL. */
-    public Uni<Object> hit(Lookup l, Entry entry, long now) {
-        return read(l, entry, CacheStatus.hit((entry.remainingMillis(now) + 999) / 1000));
+    /**
+     * The result an entry stands for when it needs nothing more from the store (a body held inline in its head),
+     * marked with {@code status}; null when it must be {@link #read}.
+     */
+    public Object inHand(Lookup l, Entry entry, CacheStatus status) {
+        if (!isBody(l) || entry.chunkCount() != 0) {
+            return null;
+        }
+        return CachedBody.restoredWhole(
+                entry.inline(),
+                entry.etag(),
+                entry.present(),
+                entry.empty(),
+                status,
+                inflated(entry, Multi.createFrom().item(() -> Buffer.buffer(entry.inline()))));
     }
 
     /** A computed result marked with what the cache did (values carry no mark). */

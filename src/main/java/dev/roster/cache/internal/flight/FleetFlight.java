@@ -1,5 +1,6 @@
 package dev.roster.cache.internal.flight;
 
+import dev.roster.cache.CacheStatus;
 import dev.roster.cache.RosterCacheConfig;
 import dev.roster.cache.internal.entry.EntryStore;
 import dev.roster.cache.internal.entry.Found;
@@ -170,7 +171,7 @@ public class FleetFlight {
         if (entry == null) {
             return Uni.createFrom().nullItem();
         }
-        return codec.hit(l, entry, now)
+        return codec.read(l, entry, CacheStatus.hit((entry.remainingMillis(now) + 999) / 1000))
                 .map(result -> new Flight(result, true))
                 .onFailure()
                 .recoverWithNull();

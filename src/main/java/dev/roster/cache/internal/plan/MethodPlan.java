@@ -1,5 +1,7 @@
 package dev.roster.cache.internal.plan;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.roster.cache.CachedBody;
 import dev.roster.cache.CachedResult;
 import dev.roster.cache.InvalidatesTags;
@@ -16,10 +18,12 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import org.reactivestreams.Publisher;
@@ -29,6 +33,9 @@ import org.reactivestreams.Publisher;
  * {@link CacheUsageValidator}) from its signature and annotations.
  */
 public final class MethodPlan {
+
+    /** How many entry ids of recent arguments each method remembers. */
+    private static final int RECENT_IDS = 10_000;
 
     /** How the method returns its result. */
     public enum Kind {
@@ -48,6 +55,8 @@ public final class MethodPlan {
     public final Optional<java.time.Duration> ttl;
     private final int[] keyParameters;
     private final List<TagTemplate> tags;
+    private final Cache<List<Object>, String> recentIds =
+            Caffeine.newBuilder().maximumSize(RECENT_IDS).build();
 
     private MethodPlan(Method method, CachedResult annotation) {
         this.method = method;
@@ -89,12 +98,36 @@ public final class MethodPlan {
         return keyArgs;
     }
 
-    /** The entry's identity: digest of cache, shape and the encoded key arguments. */
+    /**
+     * The entry's identity: digest of cache, shape and the encoded key arguments. Remembered for recent arguments
+     * of immutable types (a digest costs more than the rest of a hit's key work); a mutable argument could change
+     * after it was remembered, so it is digested every time.
+     */
     public String entryId(Object[] args) {
+        Object[] keyArgs = keyArguments(args);
+        for (Object a : keyArgs) {
+            if (!immutable(a)) {
+                return digestOf(keyArgs);
+            }
+        }
+        return recentIds.get(Arrays.asList(keyArgs), k -> digestOf(keyArgs));
+    }
+
+    private String digestOf(Object[] keyArgs) {
         return Hashing.digest(
                 cache.getBytes(StandardCharsets.UTF_8),
                 shapeVersion.getBytes(StandardCharsets.UTF_8),
-                KeyEncoder.encode(keyArguments(args)));
+                KeyEncoder.encode(keyArgs));
+    }
+
+    private static boolean immutable(Object value) {
+        return value == null
+                || value instanceof String
+                || value instanceof Enum<?>
+                || value instanceof Boolean
+                || value instanceof Character
+                || value instanceof UUID
+                || (value instanceof Number && value.getClass().getPackageName().equals("java.lang"));
     }
 
     public List<Tag> tags(Object[] args) {

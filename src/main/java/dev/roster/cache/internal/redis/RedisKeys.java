@@ -1,5 +1,7 @@
 package dev.roster.cache.internal.redis;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.roster.cache.RosterCacheConfig;
 import dev.roster.cache.Tag;
 import dev.roster.cache.internal.plan.Hashing;
@@ -25,10 +27,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class RedisKeys {
 
+    /** How many tags' digests are remembered (a lookup names its tags' generations on every hit). */
+    private static final int RECENT_TAGS = 10_000;
+
     private final String prefix;
+    private final Cache<Tag, String> tagDigests =
+            Caffeine.newBuilder().maximumSize(RECENT_TAGS).build();
 
     public RedisKeys(RosterCacheConfig config) {
         this.prefix = config.keyPrefix();
+    }
+
+    private String digest(Tag tag) {
+        return tagDigests.get(tag, t -> Hashing.digest(t.kind(), t.value()));
     }
 
     public String epoch() {
@@ -48,7 +59,7 @@ public class RedisKeys {
     }
 
     public String generation(Tag tag) {
-        return generationPrefix() + "{" + Hashing.digest(tag.kind(), tag.value()) + "}";
+        return generationPrefix() + "{" + digest(tag) + "}";
     }
 
     /**
@@ -56,7 +67,7 @@ public class RedisKeys {
      * deleting the generation (an eviction) would.
      */
     public String writeProbe(Tag tag) {
-        return prefix + ":w:{" + Hashing.digest(tag.kind(), tag.value()) + "}";
+        return prefix + ":w:{" + digest(tag) + "}";
     }
 
     /** A key nothing ever writes, in the epoch's slot (see {@link #writeProbe(Tag)}). */
