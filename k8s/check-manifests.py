@@ -3,14 +3,22 @@
 
 Input: the JSON stream that `kubectl annotate --local -f rendered.yaml KEY- -o json` prints (one
 object per rendered document). It checks the rules this project relies on and the references between
-objects (selectors, ports, ConfigMaps/Secrets, the JWT key, NetworkPolicy, ServiceMonitor, heap). Field
-names and types are schema/SchemaCheck.java's job (strict Kubernetes schemas); validate.sh runs both.
+objects (selectors, ports, ConfigMaps/Secrets, the JWT key, NetworkPolicy, ServiceMonitor, PrometheusRule,
+dashboard, heap). Field names and types are schema/SchemaCheck.java's job (strict Kubernetes schemas);
+validate.sh runs both.
 
-Usage: check-manifests.py OVERLAY JSON_FILE EXPECTED_DOCUMENT_COUNT
+A ConfigMap or Secret that a workload references but the overlay does not render is one the operator creates
+(prod's roster-secrets and roster-jwt): allowed, and listed. With --apply-ready, the overlay must also be ready
+to apply as it is: no placeholder anywhere (CHANGE_ME, example domains), an image from a named registry, and
+every operator-created object named; then the list of those objects, one per line as "KIND NAME KEY,KEY", is
+written to EXTERNAL_OUT when given (validate.sh looks them up in a cluster when asked to).
+
+Usage: check-manifests.py [--apply-ready [--external-out FILE]] OVERLAY JSON_FILE EXPECTED_DOCUMENT_COUNT
 """
 
 import base64
 import json
+import pathlib
 import re
 import sys
 
@@ -25,6 +33,7 @@ API_VERSIONS = {
     "PodDisruptionBudget": "policy/v1",
     "NetworkPolicy": "networking.k8s.io/v1",
     "ServiceMonitor": "monitoring.coreos.com/v1",
+    "PrometheusRule": "monitoring.coreos.com/v1",
 }
 WORKLOADS = ("Deployment", "StatefulSet", "Job")
 DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
@@ -35,9 +44,16 @@ MEMORY_UNITS = {None: 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
                 "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
 REDIS_CLIENT_TYPES = {"standalone", "cluster", "sentinel", "replication"}
 SECRET_KEYS = ("QUARKUS_MONGODB_CONNECTION_STRING", "QUARKUS_REDIS_HOSTS", "QUARKUS_REDIS_PASSWORD")
-CONFIG_KEYS = ("QUARKUS_MONGODB_DATABASE", "ROSTER_CACHE_KEY_PREFIX", "QUARKUS_REDIS_CLIENT_TYPE",
-               "MP_JWT_VERIFY_PUBLICKEY_LOCATION", "MP_JWT_VERIFY_ISSUER")
-PLACEHOLDER = re.compile(r"CHANGE_ME|\.example\.")
+CONFIG_KEYS = ("QUARKUS_MONGODB_DATABASE", "ROSTER_CACHE_KEY_PREFIX", "QUARKUS_REDIS_CLIENT_TYPE")
+JWT_KEYS = ("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "MP_JWT_VERIFY_ISSUER")
+# Where the roster container reads each key from: (kind, name of the object, as named before kustomize's hash).
+KEY_SOURCES = {**{k: ("Secret", "roster-secrets") for k in SECRET_KEYS},
+               **{k: ("ConfigMap", "roster-jwt") for k in JWT_KEYS}}
+PLACEHOLDER = re.compile(r"CHANGE_ME|REPLACE_ME|\.example\.|(^|[^a-z0-9.-])example\.(com|org|net|internal)\b")
+# An exact release: 1.2.3 (a leading v, a suffix such as -alpine allowed), or a digest. `7`, `7.0`, `latest` float.
+EXACT_TAG = re.compile(r"^v?\d+\.\d+\.\d+([.+-][\w.+-]*)?$")
+SEVERITIES = ("critical", "warning", "info")
+OPERATIONS_DOC = pathlib.Path(__file__).resolve().parent.parent / "docs" / "operations.md"
 # What bin/mint-token.sh signs: the dev overlay must accept exactly this.
 DEV_ISSUER = "https://roster.dev"
 
@@ -47,6 +63,8 @@ class Report:
         self.overlay = overlay
         self.errors = []
         self.warnings = []
+        # (kind, name) -> keys read from it: the ConfigMaps and Secrets referenced but not rendered.
+        self.external = {}
 
     def error(self, where, message):
         self.errors.append(f"{self.overlay}: {where}: {message}")
@@ -141,8 +159,9 @@ def check_container(report, w, pod, container, names, claims=()):
     w = f"{w} container {container.get('name', '?')}"
     image = container.get("image", "")
     report.require(container.get("name"), w, "name missing")
-    report.require(image and ":" in image.rsplit("/", 1)[-1] and not image.endswith(":latest"),
-                   w, f"image {image!r} must carry a fixed tag")
+    tag = image.rsplit("/", 1)[-1].partition("@")[0].partition(":")[2]
+    report.require("@sha256:" in image or EXACT_TAG.match(tag), w,
+                   f"image {image!r} must name an exact release (1.2.3) or a digest, not a floating tag")
     check_resources(report, w, container)
     security = container.get("securityContext") or {}
     pod_security = pod.get("securityContext") or {}
@@ -162,14 +181,26 @@ def check_container(report, w, pod, container, names, claims=()):
     for source in container.get("envFrom", []):
         for ref, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
             if ref in source and not source[ref].get("optional"):
-                report.require((kind, source[ref].get("name")) in names, w,
-                               f"envFrom {kind} {source[ref].get('name')!r} is not rendered")
+                refer(report, w, names, kind, source[ref].get("name"), None)
     for env in container.get("env", []):
         value_from = env.get("valueFrom") or {}
         for ref, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
-            if ref in value_from:
-                report.require((kind, value_from[ref].get("name")) in names, w,
-                               f"env {env.get('name')} refers to missing {kind} {value_from[ref].get('name')!r}")
+            if ref in value_from and not value_from[ref].get("optional"):
+                refer(report, w, names, kind, value_from[ref].get("name"), value_from[ref].get("key"))
+
+
+def refer(report, w, names, kind, name, key):
+    """A required reference: to a rendered object holding the key, or to one the operator creates."""
+    if not report.require(isinstance(name, str) and name and not PLACEHOLDER.search(name), w,
+                          f"refers to a {kind} without a usable name: {name!r}"):
+        return
+    if (kind, name) not in names:
+        keys = report.external.setdefault((kind, name), set())
+        if key:
+            keys.add(key)
+        return
+    if key:
+        report.require(key in names[(kind, name)], w, f"{kind} {name!r} has no key {key!r}")
 
 
 def check_workloads(report, objects, names):
@@ -189,6 +220,13 @@ def check_workloads(report, objects, names):
         claims = [c.get("metadata", {}).get("name") for c in spec.get("volumeClaimTemplates", [])]
         for container in containers + (pod.get("initContainers") or []):
             check_container(report, w, pod, container, names, claims)
+        for volume in pod.get("volumes") or []:
+            for field, kind, name_field in (("configMap", "ConfigMap", "name"), ("secret", "Secret", "secretName")):
+                source = volume.get(field)
+                if source is not None and not source.get("optional"):
+                    keys = [item.get("key") for item in source.get("items") or []] or [None]
+                    for key in keys:
+                        refer(report, f"{w} volume {volume.get('name')}", names, kind, source.get(name_field), key)
 
 
 def container_port_names(objects, selector):
@@ -243,7 +281,7 @@ def check_autoscaling(report, objects):
 
 def decoded_data(obj):
     if obj.get("kind") == "ConfigMap":
-        return dict(obj.get("data") or {})
+        return {**(obj.get("data") or {}), **{k: "" for k in obj.get("binaryData") or {}}}
     data = {k: base64.b64decode(v).decode("utf-8") for k, v in (obj.get("data") or {}).items()}
     data.update(obj.get("stringData") or {})
     return data
@@ -287,8 +325,15 @@ def check_roster(report, objects):
     service_ports = {p.get("name"): p.get("port") for p in service.get("spec", {}).get("ports", [])}
     report.require(service_ports.get("http") == 8080 and service_ports.get("management") == 9000,
                    "Service/roster", "needs ports http 8080 and management 9000")
-    refs = {k for s in container.get("envFrom", []) for k in s}
-    report.require({"configMapRef", "secretRef"} <= refs, w, "needs envFrom of a ConfigMap and a Secret")
+    refs = {s.get("configMapRef", {}).get("name") for s in container.get("envFrom", [])}
+    report.require(any(re.match(r"^roster-config(-[a-z0-9]{10})?$", r or "") for r in refs), w,
+                   "needs envFrom of ConfigMap roster-config")
+    # Each secret and JWT setting by name and required, so that a pod without it waits and says which is missing.
+    env = {e.get("name"): e.get("valueFrom") or {} for e in container.get("env", [])}
+    for key, (kind, name) in KEY_SOURCES.items():
+        ref = env.get(key, {}).get("secretKeyRef" if kind == "Secret" else "configMapKeyRef") or {}
+        report.require(re.match(rf"^{name}(-[a-z0-9]{{10}})?$", ref.get("name", "")) and ref.get("key") == key
+                       and not ref.get("optional"), w, f"env {key} must come from {kind} {name}, key {key}, required")
 
     config = config_object(objects, "ConfigMap", "roster-config")
     secret = config_object(objects, "Secret", "roster-secrets")
@@ -298,17 +343,17 @@ def check_roster(report, objects):
             report.require(key in data, where(config), f"{key} missing")
         report.require(data.get("QUARKUS_REDIS_CLIENT_TYPE") in REDIS_CLIENT_TYPES, where(config),
                        f"QUARKUS_REDIS_CLIENT_TYPE {data.get('QUARKUS_REDIS_CLIENT_TYPE')!r} unknown")
-        check_jwt(report, objects, pod, container, data)
-    if report.require(secret, "Secret/roster-secrets", "not rendered"):
-        data = decoded_data(secret)
-        for key in SECRET_KEYS:
-            report.require(key in data, where(secret), f"{key} missing")
-        for key in ("MP_JWT_VERIFY_PUBLICKEY", "MP_JWT_VERIFY_PUBLICKEY_LOCATION", "MP_JWT_VERIFY_ISSUER"):
-            report.require(key not in data, where(secret), f"{key} belongs in roster-config (one place for JWT)")
-    for obj in (o for o in (config, secret) if o):
-        placeholders = sorted(k for k, v in decoded_data(obj).items() if PLACEHOLDER.search(v))
-        if placeholders:
-            report.warn(where(obj), "placeholders to replace before deploying: " + ", ".join(placeholders))
+        for key in SECRET_KEYS + JWT_KEYS + ("MP_JWT_VERIFY_PUBLICKEY",):
+            source = KEY_SOURCES.get(key, ("ConfigMap", "roster-jwt"))
+            report.require(key not in data, where(config), f"{key} belongs in {source[0]} {source[1]}")
+    if secret:
+        for key in JWT_KEYS + ("MP_JWT_VERIFY_PUBLICKEY",):
+            report.require(key not in decoded_data(secret), where(secret), f"{key} belongs in roster-jwt (one place for JWT)")
+    jwt = config_object(objects, "ConfigMap", "roster-jwt")
+    if jwt:
+        check_jwt(report, pod, container, jwt, names_of(objects))
+    for path, value in placeholders(objects):
+        report.warn(path, f"placeholder {value!r}: replace it before applying (--apply-ready refuses it)")
     check_heap(report, w, container)
     check_network_policy(report, objects, deployment)
     for monitor in (o for o in objects if o.get("kind") == "ServiceMonitor"):
@@ -334,10 +379,11 @@ def check_heap(report, w, container):
                    "needs a memory limit for the heap percentage to apply to")
 
 
-def check_jwt(report, objects, pod, container, config):
-    """The key location is a JWKS URL, or a file in a mounted ConfigMap/Secret that holds it."""
+def check_jwt(report, pod, container, jwt, objects_by_name):
+    """In a rendered roster-jwt: the key location is a JWKS URL, or a file in a mounted ConfigMap/Secret holding it."""
+    config = decoded_data(jwt)
     location, issuer = config.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION", ""), config.get("MP_JWT_VERIFY_ISSUER", "")
-    w = "ConfigMap/roster-config"
+    w = where(jwt)
     report.require(issuer, w, "MP_JWT_VERIFY_ISSUER is empty")
     if PLACEHOLDER.search(location) or location.startswith("https://"):
         return
@@ -350,16 +396,47 @@ def check_jwt(report, objects, pod, container, config):
     if not report.require(mount, w, f"{location} is on no volumeMount of the roster container"):
         return
     volume = next((v for v in pod.get("volumes", []) if v.get("name") == mount.get("name")), {})
-    key = location[len(mount["mountPath"].rstrip("/")) + 1:]
+    path = location[len(mount["mountPath"].rstrip("/")) + 1:]
     for field, kind, name_field in (("configMap", "ConfigMap", "name"), ("secret", "Secret", "secretName")):
         if field in volume:
-            source = next((o for o in objects if o.get("kind") == kind
-                           and o["metadata"]["name"] == volume[field].get(name_field)), None)
-            data = decoded_data(source) if source else {}
-            report.require("BEGIN PUBLIC KEY" in data.get(key, ""), w,
-                           f"{kind} {volume[field].get(name_field)!r} holds no PEM public key {key!r}")
+            items = {i.get("path"): i.get("key") for i in volume[field].get("items") or []}
+            if items and path not in items:
+                report.error(w, f"{location}: {path!r} is not among the items of volume {volume.get('name')!r}")
+                return
+            key = items.get(path, path)
+            source = objects_by_name.get((kind, volume[field].get(name_field)))
+            if source is not None:
+                report.require("BEGIN PUBLIC KEY" in decoded_data(source).get(key, ""), w,
+                               f"{kind} {volume[field].get(name_field)!r} holds no PEM public key {key!r}")
             return
     report.error(w, f"{location} is mounted from neither a ConfigMap nor a Secret")
+
+
+def names_of(objects):
+    return {(o.get("kind"), (o.get("metadata") or {}).get("name")): o for o in objects}
+
+
+def strings(value, path):
+    """Every string in a rendered object, with its path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from strings(item, f"{path}[{index}]")
+    elif isinstance(value, str):
+        yield path, value
+
+
+def placeholders(objects):
+    """(path, value) of every placeholder in the rendered objects, Secrets decoded."""
+    for obj in objects:
+        data = decoded_data(obj) if obj.get("kind") in ("ConfigMap", "Secret") else {}
+        rest = {k: v for k, v in obj.items() if k not in ("data", "stringData")} if data else obj
+        for path, value in list(strings(rest, where(obj))) + list(strings(data, f"{where(obj)} data")):
+            match = PLACEHOLDER.search(value)
+            if match:
+                yield path, value if len(value) <= 80 else f"...{value[max(0, match.start() - 30):match.end() + 30]}..."
 
 
 def ports_of(rule):
@@ -402,10 +479,66 @@ def check_service_monitor(report, objects, monitor):
                            for e in spec.get("endpoints") or []), w, "must scrape /q/metrics on port management")
 
 
+def anchors(markdown):
+    """GitHub's anchors of a Markdown file's headings."""
+    found = set()
+    for line in markdown.splitlines():
+        match = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if match:
+            found.add(re.sub(r"[^\w\- ]", "", match.group(1).lower()).replace(" ", "-"))
+    return found
+
+
+def check_rules(report, objects):
+    """Alerts an operator can act on: severity, how long, what happened and what to do, a runbook in the docs."""
+    doc_anchors = anchors(OPERATIONS_DOC.read_text(encoding="utf-8")) if OPERATIONS_DOC.exists() else None
+    seen = set()
+    for rule_set in (o for o in objects if o.get("kind") == "PrometheusRule"):
+        for group in rule_set.get("spec", {}).get("groups") or []:
+            for rule in group.get("rules") or []:
+                name = rule.get("alert") or rule.get("record")
+                w = f"{where(rule_set)} rule {name!r}"
+                report.require(name and name not in seen, w, "needs a name of its own (alert or record)")
+                seen.add(name)
+                report.require(str(rule.get("expr", "")).strip(), w, "expr is empty")
+                if "record" in rule:
+                    continue
+                report.require(rule.get("for"), w, "needs `for:` (how long the condition holds before it fires)")
+                severity = (rule.get("labels") or {}).get("severity")
+                report.require(severity in SEVERITIES, w, f"label severity {severity!r} is not one of {SEVERITIES}")
+                annotations = rule.get("annotations") or {}
+                for key in ("summary", "description", "runbook_url"):
+                    report.require(annotations.get(key), w, f"annotation {key} missing")
+                for key, value in annotations.items():
+                    report.require("://" not in value, w, f"annotation {key} links outside the repository")
+                runbook = annotations.get("runbook_url", "")
+                if runbook and doc_anchors is not None:
+                    report.require(runbook.startswith("docs/operations.md#")
+                                   and runbook.partition("#")[2] in doc_anchors, w,
+                                   f"runbook_url {runbook!r} is no heading of docs/operations.md")
+
+
+def check_dashboards(report, objects):
+    for obj in (o for o in objects if o.get("kind") == "ConfigMap"
+                and (o.get("metadata", {}).get("labels") or {}).get("grafana_dashboard") == "1"):
+        data = obj.get("data") or {}
+        report.require(data, where(obj), "a grafana_dashboard ConfigMap with no dashboard")
+        for key, text in data.items():
+            try:
+                dashboard = json.loads(text)
+            except ValueError as e:
+                report.error(where(obj), f"{key} is not JSON: {e}")
+                continue
+            report.require(key.endswith(".json") and dashboard.get("uid") and dashboard.get("panels"), where(obj),
+                           f"{key}: a dashboard needs a .json key, a uid and panels")
+
+
 def check_dev(report, objects):
-    images = {c.get("image") for o in objects if o.get("kind") in WORKLOADS
+    images = {c.get("image", "").split(":")[0] for o in objects if o.get("kind") in WORKLOADS
               for c in pod_spec(o).get("containers", [])}
-    report.require({"redis:7", "mongo:7"} <= images, "dev", "needs the official redis:7 and mongo:7 images")
+    report.require({"redis", "mongo"} <= images, "dev", "needs the official redis and mongo images")
+    for kind, name in sorted(report.external):
+        report.error("dev", f"{kind} {name} is referenced but not rendered: dev brings everything it needs")
     report.require(replicas_of(objects, "StatefulSet", "mongo") == 3, "StatefulSet/mongo", "needs 3 members")
     report.require(replicas_of(objects, "Deployment", "redis") == 1, "Deployment/redis", "needs 1 replica")
     redis = next((o for o in objects if o.get("kind") == "Deployment" and o["metadata"]["name"] == "redis"), None)
@@ -422,10 +555,10 @@ def check_dev(report, objects):
                    "Secret/roster-secrets", "dev MongoDB URI must point at the rs0 members")
     report.require(secret.get("QUARKUS_REDIS_HOSTS") == "redis://redis:6379",
                    "Secret/roster-secrets", "dev Redis must be redis://redis:6379")
-    config = decoded_data(config_object(objects, "ConfigMap", "roster-config") or {})
-    report.require(config.get("MP_JWT_VERIFY_ISSUER") == DEV_ISSUER, "ConfigMap/roster-config",
+    jwt = decoded_data(config_object(objects, "ConfigMap", "roster-jwt") or {})
+    report.require(jwt.get("MP_JWT_VERIFY_ISSUER") == DEV_ISSUER, "ConfigMap/roster-jwt",
                    f"dev issuer must be {DEV_ISSUER} (what bin/mint-token.sh signs)")
-    report.require(config.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "").startswith("/"), "ConfigMap/roster-config",
+    report.require(jwt.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "").startswith("/"), "ConfigMap/roster-jwt",
                    "dev verifies with the mounted dev key")
 
 
@@ -434,50 +567,84 @@ def check_prod(report, objects):
     config = decoded_data(config_object(objects, "ConfigMap", "roster-config") or {})
     report.require(config.get("QUARKUS_REDIS_CLIENT_TYPE") == "cluster", "ConfigMap/roster-config",
                    "prod uses Redis Cluster")
-    uri = decoded_data(config_object(objects, "Secret", "roster-secrets") or {}).get(
-        "QUARKUS_MONGODB_CONNECTION_STRING", "")
-    for option in ("w=majority", "readPreference=primary"):
-        report.require(option in uri, "Secret/roster-secrets", f"prod MongoDB URI needs {option}")
-    hosts = decoded_data(config_object(objects, "Secret", "roster-secrets") or {}).get("QUARKUS_REDIS_HOSTS", "")
-    report.require(hosts and all(h.strip().startswith("rediss://") for h in hosts.split(",")),
-                   "Secret/roster-secrets", "prod Redis hosts must all be rediss:// (TLS)")
     report.require(config.get("QUARKUS_REDIS_TLS_CONFIGURATION_NAME")
                    and config.get(f"QUARKUS_TLS_{config['QUARKUS_REDIS_TLS_CONFIGURATION_NAME'].upper()}"
                                   "_HOSTNAME_VERIFICATION_ALGORITHM") == "HTTPS",
                    "ConfigMap/roster-config", "prod Redis TLS must verify host names (a named TLS configuration)")
-    report.require(not config_object(objects, "ConfigMap", "roster-jwt")
-                   and config.get("MP_JWT_VERIFY_ISSUER") != DEV_ISSUER,
-                   "ConfigMap/roster-config", "prod must not trust the dev JWT key or issuer")
-    report.require(any(o.get("kind") == "ServiceMonitor" for o in objects), "prod", "needs the ServiceMonitor")
+    # Credentials and the identity provider come from the operator, never from files in git (nor the dev key).
+    for kind, name in (("Secret", "roster-secrets"), ("ConfigMap", "roster-jwt")):
+        report.require(not config_object(objects, kind, name) and (kind, name) in report.external, "prod",
+                       f"{kind} {name} must be referenced by name and created by the operator, not rendered")
+    for kind in ("ServiceMonitor", "PrometheusRule"):
+        report.require(any(o.get("kind") == kind for o in objects), "prod", f"needs the {kind}")
+    report.require(any((o.get("metadata", {}).get("labels") or {}).get("grafana_dashboard") == "1" for o in objects),
+                   "prod", "needs the Grafana dashboard ConfigMap")
+
+
+def check_apply_ready(report, objects):
+    """What `kubectl apply` of this overlay needs beyond valid manifests: real values, and a registry to pull from."""
+    for path, value in placeholders(objects):
+        report.error(path, f"placeholder {value!r}")
+    deployment = next((o for o in objects if o.get("kind") == "Deployment" and o["metadata"]["name"] == "roster"), {})
+    for container in pod_spec(deployment).get("containers", []) if deployment else []:
+        image = container.get("image", "")
+        host = image.split("/", 1)[0] if "/" in image else ""
+        report.require("." in host or ":" in host or host == "localhost", f"{where(deployment)} image",
+                       f"{image!r} names no registry (it would be pulled from Docker Hub's library): set yours with"
+                       " `kustomize edit set image roster=<registry>/roster:<tag>` in the overlay")
 
 
 OVERLAY_CHECKS = {"dev": check_dev, "prod": check_prod}
 
 
-def main(overlay, path, expected_count):
+def main(args):
+    apply_ready, external_out = False, None
+    while args and args[0].startswith("--"):
+        option = args.pop(0)
+        if option == "--apply-ready":
+            apply_ready = True
+        elif option == "--external-out" and args:
+            external_out = args.pop(0)
+        else:
+            sys.exit(__doc__)
+    if len(args) != 3:
+        sys.exit(__doc__)
+    overlay, path, expected_count = args
     report = Report(overlay)
     objects = read_json_stream(path)
     report.require(len(objects) == int(expected_count), "render",
                    f"{len(objects)} objects converted, {expected_count} documents rendered")
-    names = {(o.get("kind"), (o.get("metadata") or {}).get("name")) for o in objects}
+    names = {(o.get("kind"), (o.get("metadata") or {}).get("name")): set(decoded_data(o))
+             if o.get("kind") in ("ConfigMap", "Secret") else set() for o in objects}
     check_common(report, objects)
     check_workloads(report, objects, names)
     check_services(report, objects)
     check_autoscaling(report, objects)
     check_roster(report, objects)
+    check_rules(report, objects)
+    check_dashboards(report, objects)
     OVERLAY_CHECKS.get(overlay, lambda *_: None)(report, objects)
+    if apply_ready:
+        report.warnings = []  # every placeholder is an error now
+        check_apply_ready(report, objects)
     for line in report.warnings:
         print(f"  warning: {line}")
     for line in report.errors:
         print(f"  error: {line}")
+    for (kind, name), keys in sorted(report.external.items()):
+        print(f"  {overlay}: create before applying: {kind} {name}"
+              + (f" (keys {', '.join(sorted(keys))})" if keys else ""))
+    if external_out:
+        with open(external_out, "w", encoding="utf-8") as out:
+            for (kind, name), keys in sorted(report.external.items()):
+                out.write(f"{kind} {name} {','.join(sorted(keys))}\n")
     kinds = sorted(f"{k}" for k, _ in names)
     summary = ", ".join(f"{kinds.count(k)} {k}" for k in sorted(set(kinds)))
+    verdict = "ready to apply" if apply_ready else "OK"
     print(f"  {overlay}: {len(objects)} objects ({summary}): "
-          + ("OK" if not report.errors else f"{len(report.errors)} error(s)"))
+          + (verdict if not report.errors else f"{len(report.errors)} error(s)"))
     return 1 if report.errors else 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
-        sys.exit(__doc__)
-    sys.exit(main(*sys.argv[1:]))
+    sys.exit(main(sys.argv[1:]))

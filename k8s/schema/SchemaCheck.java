@@ -40,8 +40,9 @@ import java.util.TreeSet;
  * {@code openshift-model-monitoring} 7.4.0 for the Prometheus Operator's {@code monitoring.coreos.com/v1}
  * kinds. Every object schema is strict: {@code additionalProperties: false}, so an unknown or misspelled key fails,
  * as does a value of the wrong type ({@code periodSeconds: two}). Built-in kinds also get the spec's required
- * fields; the fabric8 models carry no required list. {@code null} is accepted wherever the API server accepts it
- * (it means "unset").
+ * fields; the fabric8 models carry no required list, so what the Prometheus Operator's CRD requires of a
+ * PrometheusRule (a group's name, a rule's expr, durations such as {@code for: 5m}) is added from {@link #CRD}.
+ * {@code null} is accepted wherever the API server accepts it (it means "unset").
  *
  * <p>Usage: {@code SchemaCheck [--dump DIR] [LABEL=FILE ...] [--expect-invalid LABEL=FILE=NEEDLE ...]}. Each FILE
  * is the JSON stream {@code kubectl annotate --local -o json} prints for a rendered kustomization. A file after
@@ -83,6 +84,22 @@ public final class SchemaCheck {
             MODELS.put("monitoring.coreos.com/v1/" + kind, MONITORING_MODELS + kind);
         }
     }
+
+    /** The duration format of the Prometheus Operator's CRDs ({@code 30s}, {@code 5m}, {@code 1h30m}). */
+    static final String DURATION =
+            "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$";
+
+    /**
+     * What the CRD (monitoring.coreos.com_prometheusrules.yaml of prometheus-operator 0.82) says that fabric8's model
+     * does not: model class -> required properties, and property -> pattern. Applied to the generated definitions.
+     */
+    record CrdRule(List<String> required, Map<String, String> patterns) {}
+
+    static final Map<String, CrdRule> CRD = Map.of(
+            MONITORING_MODELS + "PrometheusRule", new CrdRule(List.of("spec"), Map.of()),
+            MONITORING_MODELS + "RuleGroup", new CrdRule(List.of("name"), Map.of("interval", DURATION)),
+            MONITORING_MODELS + "Rule",
+                    new CrdRule(List.of("expr"), Map.of("for", DURATION, "keep_firing_for", DURATION)));
 
     static void builtIn(String apiVersion, String prefix, String... kinds) {
         for (String kind : kinds) {
@@ -293,6 +310,16 @@ public final class SchemaCheck {
                 }
                 definition.put("additionalProperties", false);
                 Set<String> required = requiredOf(c);
+                CrdRule crd = CRD.get(c.getName());
+                if (crd != null) {
+                    required.addAll(crd.required());
+                    crd.patterns().forEach((property, pattern) -> {
+                        if (!properties.has(property)) {
+                            throw new IllegalStateException(c.getName() + " has no property " + property);
+                        }
+                        ((ObjectNode) properties.get(property)).put("pattern", pattern);
+                    });
+                }
                 if (!required.isEmpty()) {
                     ArrayNode list = definition.putArray("required");
                     required.forEach(list::add);

@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 /**
  * Redis's eviction policy, read with {@code INFO memory} (not {@code CONFIG GET}, which managed Redis services
  * often disable) at start and every {@link HealthConfig#redisPolicyRefresh()} after, without blocking. Readiness
- * reports it; one WARN is logged each time it becomes a policy that evicts keys, because every key Roster
+ * reports it, {@link HealthGauges} exports it; one WARN is logged each time it becomes a policy that evicts keys, because every key Roster
  * writes has a TTL, so {@code volatile-*} policies evict them as readily as {@code allkeys-*} ones. In a Redis
  * Cluster the command reaches one node, whose setting is taken for all.
  */
