@@ -10,6 +10,7 @@ import dev.roster.support.ControlledRedis;
 import dev.roster.support.ControlledRedisProfile;
 import dev.roster.support.LogCapture;
 import dev.roster.support.Unique;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -39,6 +40,13 @@ class RedisOutageTest {
 
     @Inject
     CacheProbe probe;
+
+    @Inject
+    MeterRegistry registry;
+
+    private double evictionsOwed() {
+        return registry.get("roster.cache.evictions.owed").gauge().value();
+    }
 
     @AfterEach
     void redisIsBack() {
@@ -141,12 +149,14 @@ class RedisOutageTest {
                 .put("/members/" + name)
                 .then()
                 .statusCode(200);
+        assertEquals(1.0, evictionsOwed(), "the lost eviction is owed");
         ControlledRedis.startServer();
         Awaitility.await().atMost(RECOVERY).pollInterval(Duration.ofMillis(100)).until(() -> {
             Response r = view(name);
             assertEquals("after", r.path("role"), "stale answer: " + r.header("Cache-Status"));
             return r.header("Cache-Status").contains("hit");
         });
+        assertEquals(0.0, evictionsOwed(), "the epoch replaced, nothing is owed");
     }
 
     @Test

@@ -61,6 +61,7 @@ public class Evictions implements TagInvalidator, ChangeFeedCache {
         this.metrics = metrics;
         this.announceMillis = config.announceTtl().toMillis();
         store.onOutage(this::owe);
+        metrics.evictionsOwed(this::owing);
     }
 
     @Override

@@ -67,6 +67,16 @@ public class CacheMetrics {
         return spans.child("roster.cache.store", l, () -> store.get().invoke(spans::stored));
     }
 
+    /**
+     * The gauge {@code roster.cache.evictions.owed}: 1 while this instance owes the store an epoch replacement
+     * (evictions may have been lost in an outage; it serves without the cache until the epoch is replaced).
+     */
+    public void evictionsOwed(java.util.function.BooleanSupplier owing) {
+        io.micrometer.core.instrument.Gauge.builder("roster.cache.evictions.owed", () -> owing.getAsBoolean() ? 1 : 0)
+                .description("1 while an epoch replacement is owed after evictions may have been lost")
+                .register(registry);
+    }
+
     public void hit(String cache) {
         count("cache.gets", cache, "result", "hit");
         spans.outcome("hit");
