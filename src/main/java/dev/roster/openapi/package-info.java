@@ -4,7 +4,7 @@
  * requires in prod ({@link dev.roster.openapi.ApiSecurity}), and the headers and problem answers that many
  * operations share, referenced by name from the resources and from the static files under
  * {@code META-INF/openapi/}: {@code api/} adds the Vert.x bulk route that annotation scanning cannot see,
- * {@code management/} is the whole management document (served apart, at {@code /q/openapi-management}). Both
+ * {@code management/} is the whole management document (served apart, at {@code /q/openapi-management-interface}). Both
  * documents get this frame; the management document replaces its title and description (application.properties).
  */
 @OpenAPIDefinition(
