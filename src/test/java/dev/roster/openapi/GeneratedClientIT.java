@@ -96,7 +96,7 @@ class GeneratedClientIT {
         assertEquals(201, created.getStatusCode());
         assertEquals(1L, created.getData().getVersion());
         assertNotNull(created.getData().getJoinedAt());
-        assertTrue(header(created, "Location").endsWith("/members/" + name));
+        assertEquals(api + "members/" + name, header(created, "Location"));
 
         ApiResponse<Member> found = members.getMemberWithHttpInfo(name, null, null);
         assertEquals("lead", found.getData().getRole());

@@ -109,8 +109,8 @@ public class MemberResource {
                 @Header(
                         name = "Location",
                         required = true,
-                        description = "The member's path, percent-encoded.",
-                        schema = @Schema(format = "uri-reference", examples = "/members/ada"))
+                        description = "The member's absolute URL, its name percent-encoded as one path segment.",
+                        schema = @Schema(format = "uri", examples = "http://localhost:8080/members/ada"))
             },
             content =
                     @Content(
