@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Every API route through the Java client that the build generates from the API document (pom.xml: generated
  * from target/openapi/openapi.json after {@code package}, compiled with this test), against the packaged app. A
- * document that generators misread (a schema that rejects what the app sends, a missing operationId, a route on
- * another server) breaks the compile or these calls.
+ * document that a generator reads otherwise than meant (a renamed or missing operationId, a type or status the app
+ * does not send, a route on another server) breaks the compile or these calls. The bulk route's NDJSON body is a
+ * string to the generator, sent as is.
  */
 @QuarkusIntegrationTest
 class GeneratedClientIT {
