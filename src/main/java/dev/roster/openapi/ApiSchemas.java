@@ -6,9 +6,10 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * The shapes of the JSON bodies Roster answers, for the OpenAPI document only. The resources write most bodies as
- * bytes or streams (cached, ETagged), so nothing else tells the document what they hold; OpenApiContractTest checks
- * real answers against these schemas, so they cannot drift unnoticed.
+ * The shapes of the JSON bodies Roster answers, and of the PUT body, for the OpenAPI document only. The resources
+ * write most bodies as bytes or streams (cached, ETagged), so nothing else tells the document what they hold;
+ * OpenApiContractTest checks real answers against these schemas, and GeneratedClientIT drives every route through a
+ * client generated from them, so they cannot drift unnoticed.
  */
 public final class ApiSchemas {
 
@@ -41,11 +42,43 @@ public final class ApiSchemas {
             @Schema(minLength = 1, maxLength = MemberFields.ROLE_MAX, examples = "lead")
             String role,
 
-            @Schema(format = "date-time", readOnly = true, description = "Set by the server on create.")
+            @Schema(
+                    implementation = String.class,
+                    format = "date-time",
+                    readOnly = true,
+                    description = "Set by the server on create.",
+                    examples = "2026-01-05T09:30:00.123Z")
             Instant joinedAt,
 
             @Schema(minimum = "1", readOnly = true, description = "Starts at 1, +1 on every change.")
             long version) {}
+
+    /**
+     * {@code PUT /members/{name}}: read into {@code MemberInput} like a create, but {@code name} may be left out (the
+     * path names the member), so the document needs a schema of its own.
+     */
+    @Schema(
+            name = "MemberReplacement",
+            description = "A member's new team, email and role; email and role left out (or null) are removed."
+                    + " joinedAt and version are read-only (400). Lengths count code points; no control characters.",
+            additionalProperties = Schema.False.class,
+            requiredProperties = {"team"})
+    public record MemberReplacement(
+            @Schema(
+                    description = "Optional; when present it must equal the name in the path (400 otherwise).",
+                    minLength = 1,
+                    maxLength = MemberFields.NAME_MAX,
+                    examples = "ada")
+            String name,
+
+            @Schema(minLength = 1, maxLength = MemberFields.TEAM_MAX, examples = "ALPHA")
+            String team,
+
+            @Schema(format = "email", nullable = true, description = "null means absent.", examples = "ada@example.org")
+            String email,
+
+            @Schema(minLength = 1, maxLength = MemberFields.ROLE_MAX, nullable = true, examples = "lead")
+            String role) {}
 
     /** {@code GET /teams/{team}/members}, whole or one page. */
     @Schema(

@@ -1,9 +1,11 @@
 /**
- * The OpenAPI document's frame, declared on the package because that is where SmallRye reads an
+ * The OpenAPI documents' frame, declared on the package because that is where SmallRye reads an
  * {@code @OpenAPIDefinition} outside a JAX-RS {@code Application}: info, the bearer JWT scheme that every write route
  * requires in prod ({@link dev.roster.openapi.ApiSecurity}), and the headers and problem answers that many
- * operations share, referenced by name from the resources and from {@code META-INF/openapi.yaml} (which adds the
- * Vert.x bulk route that annotation scanning cannot see).
+ * operations share, referenced by name from the resources and from the static files under
+ * {@code META-INF/openapi/}: {@code api/} adds the Vert.x bulk route that annotation scanning cannot see,
+ * {@code management/} is the whole management document (served apart, at {@code /q/openapi-management-interface}). Both
+ * documents get this frame; the management document replaces its title and description (application.properties).
  */
 @OpenAPIDefinition(
         info =
@@ -58,8 +60,7 @@
                                     headers = {
                                         @Header(name = "ETag", ref = "ETag"),
                                         @Header(name = "Cache-Status", ref = "Cache-Status"),
-                                        @Header(name = "Vary", ref = "Vary"),
-                                        @Header(name = "Content-Encoding", ref = "Content-Encoding")
+                                        @Header(name = "Vary", ref = "Vary")
                                     }),
                             @APIResponse(
                                     name = "BadRequest",

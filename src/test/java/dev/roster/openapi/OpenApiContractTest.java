@@ -17,12 +17,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the routes answer is what the OpenAPI document served on the management interface says: real answers are
- * validated against the document's schema for their path, method, status and media type.
+ * What the routes answer is what the OpenAPI documents served on the management interface say (the API's, and the
+ * management interface's own): real answers are validated against the document's schema for their path, method,
+ * status and media type. That a generator reads the API document as meant is GeneratedClientIT's part.
  */
 @QuarkusTest
 class OpenApiContractTest {
@@ -37,15 +41,70 @@ class OpenApiContractTest {
     URL management;
 
     private ServedDocument document;
+    private ServedDocument managementDocument;
 
     @BeforeEach
-    void fetchDocument() {
-        byte[] json = given().get(management + "openapi?format=json")
+    void fetchDocuments() {
+        document = fetch("openapi");
+        managementDocument = fetch("openapi-management-interface");
+    }
+
+    private ServedDocument fetch(String path) {
+        return new ServedDocument(given().get(management + path + "?format=json")
                 .then()
                 .statusCode(200)
                 .extract()
-                .asByteArray();
-        document = new ServedDocument(json);
+                .asByteArray());
+    }
+
+    @Test
+    void shouldNameEveryOperationAndServeEachDocumentForItsOwnPort() {
+        assertEquals(
+                Set.of(
+                        "listTeams",
+                        "getTeamMembers",
+                        "getMember",
+                        "createMember",
+                        "replaceMember",
+                        "deleteMember",
+                        "importMembers",
+                        "deleteTeam"),
+                operationIds(document, path -> assertFalse(path.startsWith("/q/"), path + " is a management route")));
+        assertEquals(
+                Set.of(
+                        "explainCacheEntry",
+                        "evictCacheEntry",
+                        "evictCacheTag",
+                        "getLiveness",
+                        "getReadiness",
+                        "getStartup",
+                        "getHealth",
+                        "getMetrics"),
+                operationIds(
+                        managementDocument,
+                        path -> assertTrue(path.startsWith("/q/"), path + " is not a management route")));
+        assertEquals("8080", serverPort(document));
+        assertEquals("9000", serverPort(managementDocument));
+    }
+
+    @Test
+    void shouldAcceptAReplacementWithoutNameAsDocumented() {
+        String name = Unique.name("oa-put");
+        Api.create(name, Unique.name("oa-team")).then().statusCode(201);
+        Map<String, Object> replacement = Map.of("team", Unique.name("oa-other"), "role", "lead");
+        JsonNode body = ServedDocument.parse(given().contentType(ContentType.JSON)
+                .body(replacement)
+                .put("/members/" + Api.segment(name))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+        assertEquals("lead", body.path("role").asText());
+        var put = document.requestSchema(MEMBER, "put", "application/json");
+        assertTrue(put.validate(ServedDocument.parse("{\"team\":\"A\"}")).isEmpty(), "PUT may leave name out");
+        assertFalse(put.validate(ServedDocument.parse("{\"name\":\"a\"}")).isEmpty(), "PUT needs team");
+        var post = document.requestSchema(MEMBERS, "post", "application/json");
+        assertFalse(post.validate(ServedDocument.parse("{\"team\":\"A\"}")).isEmpty(), "POST needs name");
     }
 
     @Test
@@ -77,8 +136,10 @@ class OpenApiContractTest {
         assertEquals("integer", limit.path("type").asText(), "limit is an integer: " + limit);
         assertEquals(1, limit.path("minimum").asInt());
         assertEquals(1000, limit.path("maximum").asInt());
-        assertEveryWriteNeeds(bearers.get(0));
-        assertEverySuccessHasSchema();
+        assertEveryWriteNeeds(document, bearers.get(0), 5, "POST and bulk POST, PUT, DELETE member, DELETE team");
+        assertEveryWriteNeeds(managementDocument, bearers.get(0), 2, "the two cache evictions");
+        assertEverySuccessHasSchema(document);
+        assertEverySuccessHasSchema(managementDocument);
     }
 
     @Test
@@ -147,43 +208,31 @@ class OpenApiContractTest {
 
         Response explain = given().queryParam("path", path).get(admin + "explain");
         assertEquals(200, explain.statusCode());
-        document.assertDocuments("/q/roster/cache/explain", "get", explain);
+        managementDocument.assertDocuments("/q/roster/cache/explain", "get", explain);
         Response evict = given().queryParam("path", path).post(admin + "evict");
         assertEquals(200, evict.statusCode());
-        assertTrue(document.assertDocuments("/q/roster/cache/evict", "post", evict)
+        assertTrue(managementDocument
+                .assertDocuments("/q/roster/cache/evict", "post", evict)
                 .path("evicted")
                 .asBoolean());
         Response bump =
                 given().queryParam("kind", "team").queryParam("value", team).post(admin + "evict-tag");
         assertEquals(200, bump.statusCode());
-        document.assertDocuments("/q/roster/cache/evict-tag", "post", bump);
+        managementDocument.assertDocuments("/q/roster/cache/evict-tag", "post", bump);
         Response unknown = given().queryParam("path", "/nowhere").get(admin + "explain");
         assertEquals(400, unknown.statusCode());
-        document.assertDocuments("/q/roster/cache/explain", "get", unknown);
+        managementDocument.assertDocuments("/q/roster/cache/explain", "get", unknown);
 
-        for (String route : List.of("/q/roster/cache/explain", "/q/roster/cache/evict", "/q/roster/cache/evict-tag")) {
-            assertEquals(
-                    "9000",
-                    document.root
-                            .path("paths")
-                            .path(route)
-                            .path("servers")
-                            .path(0)
-                            .path("variables")
-                            .path("port")
-                            .path("default")
-                            .asText(),
-                    route + " names the management server it is served on");
-        }
         Response ready = given().get(management + "health/ready");
         assertEquals(200, ready.statusCode());
         assertEquals(
                 "UP",
-                document.assertDocuments("/q/health/ready", "get", ready)
+                managementDocument
+                        .assertDocuments("/q/health/ready", "get", ready)
                         .path("status")
                         .asText());
         Response live = given().get(management + "health/live");
-        document.assertDocuments("/q/health/live", "get", live);
+        managementDocument.assertDocuments("/q/health/live", "get", live);
     }
 
     @Test
@@ -226,9 +275,32 @@ class OpenApiContractTest {
         throw new AssertionError("no limit parameter on GET " + LISTING);
     }
 
-    private void assertEveryWriteNeeds(String scheme) {
+    /** The operationIds of a document, each path checked first; every operation must have one. */
+    private static Set<String> operationIds(ServedDocument served, Consumer<String> checkPath) {
+        Set<String> ids = new TreeSet<>();
+        for (var path : served.root.path("paths").properties()) {
+            checkPath.accept(path.getKey());
+            assertTrue(path.getValue().path("servers").isMissingNode(), path.getKey() + " overrides the server");
+            for (var op : path.getValue().properties()) {
+                String id = op.getValue().path("operationId").asText();
+                assertFalse(id.isEmpty(), op.getKey() + " " + path.getKey() + " has no operationId");
+                assertTrue(ids.add(id), "operationId " + id + " twice");
+                assertTrue(op.getValue().path("servers").isMissingNode(), id + " overrides the server");
+            }
+        }
+        return ids;
+    }
+
+    /** The default port of the document's one server, where a generated client sends its requests. */
+    private static String serverPort(ServedDocument served) {
+        JsonNode servers = served.root.path("servers");
+        assertEquals(1, servers.size(), "one server: " + servers);
+        return servers.path(0).path("variables").path("port").path("default").asText();
+    }
+
+    private static void assertEveryWriteNeeds(ServedDocument served, String scheme, int expected, String which) {
         int writes = 0;
-        for (var path : document.root.path("paths").properties()) {
+        for (var path : served.root.path("paths").properties()) {
             for (String method : List.of("post", "put", "patch", "delete")) {
                 JsonNode op = path.getValue().path(method);
                 if (op.isMissingNode()) {
@@ -242,17 +314,17 @@ class OpenApiContractTest {
                 assertTrue(required, method + " " + path.getKey() + " must require " + scheme);
             }
         }
-        assertEquals(7, writes, "POST and bulk POST, PUT, DELETE member, DELETE team, two cache evictions");
+        assertEquals(expected, writes, which);
     }
 
-    private void assertEverySuccessHasSchema() {
-        for (var path : document.root.path("paths").properties()) {
+    private static void assertEverySuccessHasSchema(ServedDocument served) {
+        for (var path : served.root.path("paths").properties()) {
             for (var op : path.getValue().properties()) {
                 JsonNode ok = op.getValue().path("responses").path("200");
                 if (ok.isMissingNode()) {
                     continue;
                 }
-                JsonNode content = document.resolve(ok).path("content");
+                JsonNode content = served.resolve(ok).path("content");
                 assertFalse(content.isEmpty(), op.getKey() + " " + path.getKey() + " 200 has no content");
                 content.properties()
                         .forEach(media -> assertFalse(

@@ -78,11 +78,25 @@ final class ServedDocument {
                 schema.isMissingNode(),
                 method + " " + path + " " + status + " documents no schema for " + mediaType + " (has "
                         + content.properties() + ")");
+        return standalone(schema);
+    }
+
+    private JsonSchema standalone(JsonNode schema) {
         ObjectNode standalone = JSON.createObjectNode();
         standalone.put("$schema", JsonMetaSchema.getV202012().getIri());
         standalone.setAll((ObjectNode) schema.deepCopy());
         standalone.set("components", root.path("components"));
         return SCHEMAS.getSchema(standalone, ASSERT_FORMATS);
+    }
+
+    /** The schema of a media type of an operation's request body, with the document's components in reach. */
+    JsonSchema requestSchema(String path, String method, String mediaType) {
+        JsonNode schema = resolve(operation(path, method).path("requestBody"))
+                .path("content")
+                .path(mediaType)
+                .path("schema");
+        assertFalse(schema.isMissingNode(), method + " " + path + " documents no request body of " + mediaType);
+        return standalone(schema);
     }
 
     /**

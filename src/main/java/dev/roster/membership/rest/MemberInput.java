@@ -12,8 +12,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @RegisterForReflection
 @Schema(
         name = "MemberInput",
-        description = "A member to create or replace. joinedAt and version are read-only (400); a PUT may carry name"
-                + " only if it equals the path. Lengths count code points; no control characters.",
+        description = "A member to create (POST, and each line of a bulk import). joinedAt and version are read-only"
+                + " (400). Lengths count code points; no control characters. PUT reads it too, documented as"
+                + " MemberReplacement.",
         additionalProperties = Schema.False.class)
 public record MemberInput(
         @Schema(required = true, minLength = 1, maxLength = MemberFields.NAME_MAX, examples = "ada")

@@ -27,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -56,7 +57,7 @@ public class MemberResource {
 
     @GET
     @Path("/{name}")
-    @Operation(summary = "One member (cached)")
+    @Operation(operationId = "getMember", summary = "One member (cached)")
     @APIResponse(
             responseCode = "200",
             description = "The member.",
@@ -76,7 +77,7 @@ public class MemberResource {
     @APIResponse(
             responseCode = "404",
             description = "No member of that name (absence is cached too; a create evicts it).",
-            headers = @Header(name = "Cache-Status", ref = "Cache-Status"),
+            headers = {@Header(name = "Cache-Status", ref = "Cache-Status"), @Header(name = "Vary", ref = "Vary")},
             content =
                     @Content(
                             mediaType = Problem.MEDIA_TYPE,
@@ -98,7 +99,7 @@ public class MemberResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a member")
+    @Operation(operationId = "createMember", summary = "Create a member")
     @SecurityRequirement(name = ApiSecurity.BEARER)
     @APIResponse(
             responseCode = "201",
@@ -108,8 +109,8 @@ public class MemberResource {
                 @Header(
                         name = "Location",
                         required = true,
-                        description = "The member's path, percent-encoded.",
-                        schema = @Schema(format = "uri-reference", examples = "/members/ada"))
+                        description = "The member's absolute URL, its name percent-encoded as one path segment.",
+                        schema = @Schema(format = "uri", examples = "http://localhost:8080/members/ada"))
             },
             content =
                     @Content(
@@ -132,7 +133,10 @@ public class MemberResource {
     @PUT
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Replace a member's team, email and role", description = "Fields left out are removed.")
+    @Operation(
+            operationId = "replaceMember",
+            summary = "Replace a member's team, email and role",
+            description = "Fields left out are removed.")
     @SecurityRequirement(name = ApiSecurity.BEARER)
     @APIResponse(
             responseCode = "200",
@@ -155,7 +159,13 @@ public class MemberResource {
             @RestPath String name,
             @Parameter(description = "ETags, strong comparison; '*' matches any.") @RestHeader("If-Match")
                     String ifMatch,
-            MemberInput input) {
+            @RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema = @Schema(implementation = ApiSchemas.MemberReplacement.class)))
+                    MemberInput input) {
         PathRules.name(name);
         if (input != null && input.name() != null && !input.name().equals(name)) {
             throw new ValidationException(List.of(new Problem.Violation("name", "must equal the name in the path")));
@@ -168,7 +178,7 @@ public class MemberResource {
 
     @DELETE
     @Path("/{name}")
-    @Operation(summary = "Delete a member")
+    @Operation(operationId = "deleteMember", summary = "Delete a member")
     @SecurityRequirement(name = ApiSecurity.BEARER)
     @APIResponse(responseCode = "204", description = "Deleted.")
     @APIResponse(responseCode = "400", ref = "BadRequest")

@@ -43,7 +43,7 @@ public class TeamResource {
     }
 
     @GET
-    @Operation(summary = "Every team with its size (cached)")
+    @Operation(operationId = "listTeams", summary = "Every team with its size (cached)")
     @APIResponse(
             responseCode = "200",
             description = "The teams, ordered by team.",
@@ -75,6 +75,7 @@ public class TeamResource {
     @GET
     @Path("/{team}/members")
     @Operation(
+            operationId = "getTeamMembers",
             summary = "A team's members in name order (cached)",
             description = "Whole (up to 1,000 members with Content-Length, larger teams streamed chunked), or a"
                     + " page with limit and after. An unknown team is count 0 and no members.")
@@ -132,7 +133,7 @@ public class TeamResource {
 
     @DELETE
     @Path("/{team}")
-    @Operation(summary = "Delete every member of a team")
+    @Operation(operationId = "deleteTeam", summary = "Delete every member of a team")
     @SecurityRequirement(name = ApiSecurity.BEARER)
     @APIResponse(
             responseCode = "200",
