@@ -178,6 +178,8 @@ public class MemberResource {
 
     @DELETE
     @Path("/{name}")
+    // A 204 has no body: a client that accepts only the error type (as generated clients do) is not refused.
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(operationId = "deleteMember", summary = "Delete a member")
     @SecurityRequirement(name = ApiSecurity.BEARER)
     @APIResponse(responseCode = "204", description = "Deleted.")
