@@ -19,7 +19,6 @@ import dev.roster.cache.internal.metrics.CacheMetrics;
 import dev.roster.cache.internal.near.NearCache;
 import dev.roster.cache.internal.plan.Lookup;
 import dev.roster.cache.internal.plan.MethodPlan;
-import dev.roster.cache.internal.redis.RedisKeys;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
@@ -54,7 +53,7 @@ class CacheRulesTest {
 
     private final InMemoryEntryStore store = new InMemoryEntryStore();
     private final RosterCacheConfig config = config();
-    private final NearCache near = NearCache.off(new RedisKeys(config));
+    private final NearCache near = NearCache.off();
     private final CacheMetrics metrics = new CacheMetrics(new SimpleMeterRegistry());
     private final ResultCodec codec = new ResultCodec(store, new ObjectMapper());
     private final Computation computation = new Computation(store, codec, metrics, config);

@@ -1,4 +1,4 @@
-package dev.roster.cache.internal.near;
+package dev.roster.cache.internal.redis;
 
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.RedisConnection;
