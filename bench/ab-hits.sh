@@ -350,7 +350,8 @@ elif [[ -n "$AGAINST" ]]; then
   name=ab-hits-$AGAINST; REFS=("$AGAINST")
 else
   name=ab-hits-compare; REFS=()
-  for ref in baseline-body nginx-body; do uses "$ref" && REFS+=("$ref"); done
+  ceiling=ceiling-stream; [[ $ENCODING == gzip ]] && ceiling=ceiling-gzip   # the ceiling with Roster's bytes
+  for ref in baseline-body nginx-body "$ceiling"; do uses "$ref" && REFS+=("$ref"); done
   ((${#REFS[@]})) || REFS=("${SYSTEMS[0]}")
 fi
 ((MEMBERS != 100)) && name="$name-m$MEMBERS"

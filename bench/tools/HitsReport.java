@@ -214,7 +214,11 @@ public class HitsReport {
                 List<Run> r = rows(runs, id);
                 List<Double> rps = perRound(r, base, Run::rps);
                 List<Double> p99 = perRound(r, base, Run::p99);
-                md.append(String.format(Locale.ROOT, "| %s | %s× | %s | %s× | %s | %s× | %s× |\n", id,
+                Bytes x = bytes.get(id);
+                Bytes y = bytes.get(ref);
+                String flag = x.wire == y.wire ? "" : String.format(Locale.ROOT, " (sends %+.1f %% bytes on the wire)",
+                        100.0 * (x.wire - y.wire) / y.wire);
+                md.append(String.format(Locale.ROOT, "| %s%s | %s× | %s | %s× | %s | %s× | %s× |\n", id, flag,
                         Stat.of(rps).fmt(2), list(rps), Stat.of(p99).fmt(2), list(p99),
                         Stat.of(perRound(r, base, Run::cpuPerReq)).fmt(2),
                         String.format(Locale.ROOT, "%.2f", stat(r, Run::rps).median / stat(base, Run::rps).median)));
