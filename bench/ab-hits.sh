@@ -70,7 +70,7 @@ while (($#)); do
     --work) WORK=$2; shift 2 ;;
     --results) RESULTS_DIR=$2; shift 2 ;;
     --no-install) NO_INSTALL=1; shift ;;
-    -h | --help) sed -n 2,27p "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n 2,24p "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done

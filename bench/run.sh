@@ -386,7 +386,7 @@ wait_idle() {
 
 # pids_of SYSTEM: the processes whose CPU time counts as the system's (nginx-body: nginx's master and workers,
 # not the idle upstream JVM).
-pids_of() { if [[ $1 == nginx-body ]]; then nginx_pids; else echo "${SYS_PID[$1]}"; fi; }
+pids_of() { if [[ $1 == nginx-body ]]; then nginx_pids; else echo "${SYS_PID[$(process_of "$1")]}"; fi; }
 
 
 # expect_count URL N: fails unless the listing at URL answers 200 with "count":N.
@@ -436,6 +436,10 @@ wrk_prime() {
   base=$(base_of "$system")
   log "  warm-up of $system: GET $path, ${WARMUP} s"
   curl -fsS -o /dev/null --max-time 120 "$base$path" || log "    $system gave no answer to GET $path"
+  # what it sends, taken before the load (the stock default-pool baseline may stop answering after it)
+  sig=$(response_signature "$base$path" identity "$LOGS/sig-$system-${path//\//_}")
+  log "    $system sends: $sig (status, Content-Encoding, body bytes, decoded bytes, body SHA-256 prefix, header bytes)"
+  row bytes "$label" "$system" $sig
   timeout $((WARMUP + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s "$base$path" >/dev/null 2>&1 || true
   if [[ $system == roster-* ]]; then
     status=$(curl -s -D - -o /dev/null --max-time 30 "$base$path" | tr -d '\r' \
@@ -446,9 +450,6 @@ wrk_prime() {
                | awk 'tolower($1) == "x-cache:" { print $2 }')
     WRK_STATUS[$system]="; nginx's X-Cache of a call after the warm-up: ${status:-none}"
   fi
-  sig=$(response_signature "$base$path" identity "$LOGS/sig-$system-${path//\//_}")
-  log "    $system sends: $sig (status, Content-Encoding, body bytes, decoded bytes, body SHA-256 prefix, header bytes)"
-  row bytes "$label" "$system" $sig
   wait_idle
 }
 

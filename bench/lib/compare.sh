@@ -51,8 +51,9 @@ error_log $LOGS/nginx-error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;
+  # sendfile for the cached files; no tcp_nopush: in a trial on loopback, answers of about 100 KB then stalled
+  # for tens of milliseconds each (a Nagle and delayed-ACK pattern), which would cripple this peer
   sendfile on;
-  tcp_nopush on;
   keepalive_timeout 300s;
   keepalive_requests 100000000;
   client_body_temp_path $dir/tmp/body;
@@ -124,6 +125,7 @@ redis_commandstats() {
 response_signature() {
   local url=$1 encoding=$2 prefix=$3 accept=() out status wire headers enc decoded sha
   [[ $encoding == gzip ]] && accept=(-H 'Accept-Encoding: gzip')
+  : >"$prefix.headers"; : >"$prefix.body"
   out=$(curl -s --max-time 120 ${accept[@]+"${accept[@]}"} -D "$prefix.headers" -o "$prefix.body" \
           -w '%{http_code} %{size_download} %{size_header}' "$url") || true
   read -r status wire headers <<<"$out"
@@ -135,7 +137,7 @@ response_signature() {
     decoded=$(wc -c <"$prefix.body")
     sha=$(sha256sum <"$prefix.body" | cut -c1-16)
   fi
-  echo "${status:-000} $enc ${wire:-0} $decoded $sha ${headers:-0}"
+  echo "${status:-000} ${enc:-none} ${wire:-0} ${decoded:-0} ${sha:--} ${headers:-0}"
 }
 
 # response_header FILE NAME: the value of a header in a curl -D file.

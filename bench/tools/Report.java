@@ -141,7 +141,9 @@ public class Report {
                                 d(f[10]), d(f[11]), d(f[12]), f[13])
                         : new Wrk(f[1], f[2], d(f[3]), d(f[4]), d(f[5]), l(f[6]), d(f[7]), f[8],
                                 f.length > 9 ? (int) l(f[9]) : 1));
-                case "bytes" -> SENT.put(f[1] + "\t" + f[2], new Sent(f[3], f[4], l(f[5]), l(f[6]), f[7], l(f[8])));
+                case "bytes" -> SENT.put(f[1] + "\t" + f[2], f.length > 8
+                        ? new Sent(f[3], f[4], l(f[5]), l(f[6]), f[7], l(f[8]))
+                        : new Sent("none", "none", 0, 0, "-", 0));
                 case "mix" -> mix.add(new Mixed(f[1], d(f[2]), d(f[3]), d(f[4]), d(f[5]), d(f[6]), l(f[7]), l(f[8]),
                         l(f[9]), l(f[10]), l(f[11]), f[12], f.length > 13 ? (int) l(f[13]) : 1));
                 case "redismem" -> mem.add(new RedisMem(f[1], l(f[2]), l(f[3]), f[4]));
