@@ -402,7 +402,7 @@ public class Report {
         if (SENT.isEmpty()) {
             return "";
         }
-        StringBuilder md = new StringBuilder("What each system sent for the request (one GET after its warm-up; "
+        StringBuilder md = new StringBuilder("What each system sent for the request (one GET before its warm-up load; "
                 + "ratios are given only between systems that send the same bytes):\n\n");
         md.append("| workload | system | status | Content-Encoding | body bytes | decoded bytes | body SHA-256 (prefix) "
                 + "| header bytes | same bytes as baseline-body |\n|---|---|---|---|---:|---:|---|---:|---|\n");
