@@ -26,6 +26,7 @@ ROSTER_JAR=
 INSTALL=1
 BIG_FIRST=0
 NEAR=1
+NGINX_ON=1
 WORKLOADS=wrk,mix,big
 ROUNDS=3
 ROSTER_COMMIT=
@@ -56,6 +57,8 @@ Usage: bench/run.sh [options]
                         uncached read, because mongo-java-server scans the whole collection)
   --workloads LIST      which workloads to run, comma-separated, of wrk,mix,big (default all three)
   --no-near             leave out roster-near (Roster with its near cache on), e.g. for a Roster without one
+  --no-nginx            leave out nginx-body (nginx proxy_cache in front of baseline-body; installed with
+                        apt-get when missing)
   --no-install          do not apt-get install missing tools
   -h, --help            this text
 EOF
@@ -88,6 +91,7 @@ while [[ $# -gt 0 ]]; do
     --big-first) BIG_FIRST=1; shift ;;
     --workloads) WORKLOADS=$2; shift 2 ;;
     --no-near) NEAR=0; shift ;;
+    --no-nginx) NGINX_ON=0; shift ;;
     --no-install) INSTALL=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -144,6 +148,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+# shellcheck source=lib/compare.sh
+source "$BENCH_DIR/lib/compare.sh"   # nginx, CPU ticks, Redis commandstats, response bytes, parse_wrk
 
 # ------------------------------------------------------------------------------------------------ tools
 need_apt=()
@@ -157,6 +163,9 @@ if ((${#need_apt[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >>"$LOGS/apt.log" 2>&1 \
     || die "apt-get install ${need_apt[*]} failed (see $LOGS/apt.log)"
 fi
+if ((NGINX_ON)); then
+  ensure_nginx "$INSTALL" || die "nginx-body needs nginx (see above); or leave it out with --no-nginx"
+fi
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JDK_BIN=$(dirname "$(readlink -f "$(command -v "$JAVA")")")
 JSTAT=$JDK_BIN/jstat
@@ -168,7 +177,8 @@ MONGO_PORT=$PORT_BASE
 REDIS_PORT=$((PORT_BASE + 1))
 declare -A HTTP_PORT=([roster-cache]=$((PORT_BASE + 10)) [roster-nocache]=$((PORT_BASE + 20))
                       [baseline-default]=$((PORT_BASE + 30)) [baseline-tuned]=$((PORT_BASE + 40))
-                      [roster-near]=$((PORT_BASE + 50)) [baseline-body]=$((PORT_BASE + 60)))
+                      [roster-near]=$((PORT_BASE + 50)) [baseline-body]=$((PORT_BASE + 60))
+                      [nginx-body]=$((PORT_BASE + 70)))
 declare -A MGMT_PORT=([roster-cache]=$((PORT_BASE + 11)) [roster-nocache]=$((PORT_BASE + 21))
                       [roster-near]=$((PORT_BASE + 51)))
 declare -A SYS_PID=()
@@ -326,7 +336,8 @@ restart_system() {
   kill -9 "$pid" 2>/dev/null || true
   start_system "$name"
   wait_ready "$name"
-  [[ $name == baseline-tuned ]] && SYS_PID[ceiling-stream]=${SYS_PID[baseline-tuned]}
+  [[ $name == baseline-tuned ]] && SYS_PID[ceiling-stream]=${SYS_PID[baseline-tuned]} SYS_PID[ceiling-gzip]=${SYS_PID[baseline-tuned]}
+  [[ $name == baseline-body ]] && SYS_PID[baseline-caffeine]=${SYS_PID[baseline-body]}
   return 0
 }
 
@@ -350,16 +361,18 @@ for name in "${SYSTEMS[@]}"; do
   wait_ready "$name"
 done
 SYS_PID[ceiling-stream]=${SYS_PID[baseline-tuned]}   # the ceilings are routes of the tuned baseline
+SYS_PID[ceiling-gzip]=${SYS_PID[baseline-tuned]}
+SYS_PID[baseline-caffeine]=${SYS_PID[baseline-body]} # stock Caffeine: a route of the body-cache baseline
+if ((NGINX_ON)); then
+  log "starting nginx (proxy_cache in front of baseline-body) on 127.0.0.1:${HTTP_PORT[nginx-body]}"
+  start_nginx "$WORK/nginx" "${HTTP_PORT[nginx-body]}" "${HTTP_PORT[baseline-body]}"
+  read -r -a nginx_all <<<"$(nginx_pids | tr '\n' ' ')"
+  SERVER_PIDS+=("${nginx_all[@]}")
+fi
+REDIS_PID=$(cat "$REDIS_PIDFILE")
 log "all systems are up"
 
 # ------------------------------------------------------------------------------------------------ helpers
-cpu_ticks() {
-  local total=0 pid
-  for pid in "$@"; do
-    [[ -r /proc/$pid/stat ]] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
-  done
-  echo "$total"
-}
 
 # wait_idle: lets the servers finish leftover work (e.g. queued uncached reads) before the next measurement.
 wait_idle() {
@@ -371,21 +384,10 @@ wait_idle() {
   log "  (servers still busy after 60 s; measuring anyway)"
 }
 
-redis_commands() { redis-cli -p "$REDIS_PORT" info stats | awk -F: '/^total_commands_processed/ {print $2+0}'; }
+# pids_of SYSTEM: the processes whose CPU time counts as the system's (nginx-body: nginx's master and workers,
+# not the idle upstream JVM).
+pids_of() { if [[ $1 == nginx-body ]]; then nginx_pids; else echo "${SYS_PID[$(process_of "$1")]}"; fi; }
 
-# parse_wrk FILE: "req/s p50_ms p99_ms errors requests"
-parse_wrk() {
-  awk '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000;
-                     if (v ~ /s$/) return v * 1000; return v + 0 }
-    /^ *50%/ { p50 = ms($2) } /^ *99%/ { p99 = ms($2) }
-    / requests in / { req = $1 }
-    /Socket errors/ { gsub(",", ""); err += $4 + $6 + $8 + $10 }
-    /Non-2xx or 3xx/ { err += $5 }
-    /^Requests\/sec/ { rps = $2 }
-    END { printf "%s %s %s %d %s\n", (rps == "" ? "-" : rps), (p50 == "" ? "-" : p50), (p99 == "" ? "-" : p99), err, (req == "" ? 0 : req) }
-  ' "$1"
-}
 
 # expect_count URL N: fails unless the listing at URL answers 200 with "count":N.
 expect_count() {
@@ -395,21 +397,24 @@ expect_count() {
   [[ "$body" == *"\"count\":$2,"* ]] || die "GET $1 answered ${body:0:120}…, expected count $2"
 }
 
-# base_of SYSTEM: the base URL a system answers on (the ceilings are routes of the tuned baseline).
-base_of() { case $1 in ceiling-*) url baseline-tuned ;; *) url "$1" ;; esac; }
+# base_of SYSTEM: the base URL a system answers on (the ceilings are routes of the tuned baseline, stock Caffeine
+# one of the body-cache baseline).
+base_of() { case $1 in ceiling-*) url baseline-tuned ;; baseline-caffeine) url baseline-body ;; *) url "$1" ;; esac; }
 
 # team_path SYSTEM TEAM: the route that lists TEAM on SYSTEM.
 team_path() {
   case $1 in
     ceiling-stream) echo "/ceiling/teams/$2/members" ;;
+    ceiling-gzip) echo "/ceiling/gzip/teams/$2/members" ;;
     ceiling-json) echo /ceiling/json ;;
     baseline-body) echo "/body/teams/$2/members" ;;
+    baseline-caffeine) echo "/caffeine/teams/$2/members" ;;
     *) echo "/teams/$2/members" ;;
   esac
 }
 
 # process_of SYSTEM: the system whose JVM serves SYSTEM.
-process_of() { case $1 in ceiling-*) echo baseline-tuned ;; *) echo "$1" ;; esac; }
+process_of() { case $1 in ceiling-*) echo baseline-tuned ;; baseline-caffeine|nginx-body) echo baseline-body ;; *) echo "$1" ;; esac; }
 
 # order_for ROUND SYSTEM...: the systems in the given order in odd rounds, reversed in even rounds, so that
 # over the rounds every system runs as often early as late (and right after each of its neighbours).
@@ -424,17 +429,26 @@ order_for() {
 }
 
 declare -A WRK_STATUS=()
-# wrk_prime SYSTEM PATH: one priming call and a wrk warm-up (part of the common warm-up before the rounds).
+# wrk_prime LABEL SYSTEM PATH: one priming call, a wrk warm-up (part of the common warm-up before the rounds), and
+# the bytes the system sends for the request (a "bytes" row: the report compares only rows that send the same).
 wrk_prime() {
-  local system=$1 path=$2 base status
+  local label=$1 system=$2 path=$3 base status sig
   base=$(base_of "$system")
   log "  warm-up of $system: GET $path, ${WARMUP} s"
   curl -fsS -o /dev/null --max-time 120 "$base$path" || log "    $system gave no answer to GET $path"
+  # what it sends, taken before the load (the stock default-pool baseline may stop answering after it)
+  sig=$(response_signature "$base$path" identity "$LOGS/sig-$system-${path//\//_}")
+  log "    $system sends: $sig (status, Content-Encoding, body bytes, decoded bytes, body SHA-256 prefix, header bytes)"
+  row bytes "$label" "$system" $sig
   timeout $((WARMUP + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s "$base$path" >/dev/null 2>&1 || true
   if [[ $system == roster-* ]]; then
     status=$(curl -s -D - -o /dev/null --max-time 30 "$base$path" | tr -d '\r' \
                | awk 'tolower($1) == "cache-status:" { sub(/^[^:]*: */, ""); print }')
     WRK_STATUS[$system]="; Cache-Status of a call after the warm-up: ${status:-none}"
+  elif [[ $system == nginx-body ]]; then
+    status=$(curl -s -D - -o /dev/null --max-time 30 "$base$path" | tr -d '\r' \
+               | awk 'tolower($1) == "x-cache:" { print $2 }')
+    WRK_STATUS[$system]="; nginx's X-Cache of a call after the warm-up: ${status:-none}"
   fi
   wait_idle
 }
@@ -442,7 +456,8 @@ wrk_prime() {
 # wrk_measure LABEL SYSTEM PATH ROUND: one measured wrk run (a system that stopped answering is restarted and
 # warmed up again first, and the notes say so).
 wrk_measure() {
-  local label=$1 system=$2 path=$3 round=$4 base file before after rps p50 p99 errors requests per
+  local label=$1 system=$2 path=$3 round=$4 base file rps p50 p99 errors requests bytes per pids a b ra rb cmds \
+    app_us redis_us per_resp
   base=$(base_of "$system")
   file=$LOGS/wrk-$system-${path//\//_}-r$round.txt
   if ! curl -fsS -o /dev/null --max-time 30 "$base$path"; then
@@ -455,14 +470,25 @@ wrk_measure() {
     fi
     timeout $((WARMUP + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s "$base$path" >/dev/null 2>&1 || true
   fi
-  before=$(redis_commands)
+  read -r -a pids <<<"$(pids_of "$system" | tr '\n' ' ')"
+  redis_resetstat "$REDIS_PORT"
+  a=$(cpu_ticks "${pids[@]}"); ra=$(cpu_ticks "$REDIS_PID")
   timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency --timeout 10s \
-    "$base$path" >"$file" 2>&1 || log "  (wrk exited with an error, see $file)"
-  after=$(redis_commands)
-  read -r rps p50 p99 errors requests < <(parse_wrk "$file")
-  per=$(awk -v d=$((after - before)) -v n="$requests" 'BEGIN { if (n > 0) printf "%.2f", d / n; else print "-" }')
-  log "    round $round $system: $rps req/s, p50 $p50 ms, p99 $p99 ms, $errors errors, $per Redis commands per request"
-  row wrk "$label" "$system" "$rps" "$p50" "$p99" "$errors" "$per" "GET $path${WRK_STATUS[$system]:-}" "$round"
+    -s "$WRK_BYTES_SCRIPT" "$base$path" >"$file" 2>&1 || log "  (wrk exited with an error, see $file)"
+  b=$(cpu_ticks "${pids[@]}"); rb=$(cpu_ticks "$REDIS_PID")
+  cmds=$(redis_commandstats "$REDIS_PORT")
+  read -r rps p50 p99 errors requests bytes < <(parse_wrk "$file")
+  # per request: Redis commands (all, and by name), CPU µs of the system's processes and of Redis, bytes read
+  read -r per app_us redis_us per_resp cmds < <(awk -v n="$requests" -v c="$cmds" -v at=$((b - a)) -v rt=$((rb - ra)) \
+      -v hz="$CLK_TCK" -v by="$bytes" 'BEGIN {
+        if (n <= 0) { print "- - - - -"; exit }
+        k = split(c == "-" ? "" : c, items, ","); total = 0; out = ""
+        for (i = 1; i <= k; i++) { split(items[i], kv, "="); split(kv[2], cu, ":"); total += cu[1]
+                                   out = out (out == "" ? "" : ",") kv[1] "=" sprintf("%.3f", cu[1] / n) }
+        printf "%.2f %.1f %.1f %.0f %s\n", total / n, at * 1e6 / hz / n, rt * 1e6 / hz / n, by / n, (out == "" ? "-" : out) }')
+  log "    round $round $system: $rps req/s, p50 $p50 ms, p99 $p99 ms, $errors errors, $per Redis commands, app $app_us µs and Redis $redis_us µs of CPU, $per_resp bytes per request"
+  row wrk "$label" "$system" "$rps" "$p50" "$p99" "$errors" "$per" "GET $path${WRK_STATUS[$system]:-}" "$round" \
+    "$app_us" "$redis_us" "$per_resp" "$cmds"
   wait_idle
 }
 
@@ -599,10 +625,15 @@ log "throughput: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per system and tea
 for team in SMALL MEDIUM; do
   if [[ $team == SMALL ]]; then label="team of 100"; else label="team of 1,000"; fi
   # ceiling-stream: the same bytes from memory (made at the first call), the most any cache could do here.
-  list=("${SYSTEMS[@]}" ceiling-stream)
+  # baseline-caffeine (stock in-process cache of the body), nginx-body (proxy_cache in front of the stock body
+  # cache) and ceiling-gzip (the listing gzip-compressed, from memory: other bytes for these identity clients, so
+  # it is shown but compared with nothing) are in this workload only.
+  list=("${SYSTEMS[@]}" baseline-caffeine)
+  ((NGINX_ON)) && list+=(nginx-body)
+  list+=(ceiling-stream ceiling-gzip)
   [[ $team == SMALL ]] && list+=(ceiling-json)
   log "$label: common warm-up of ${list[*]}"
-  for system in "${list[@]}"; do wrk_prime "$system" "$(team_path "$system" "$team")"; done
+  for system in "${list[@]}"; do wrk_prime "$label" "$system" "$(team_path "$system" "$team")"; done
   for ((round = 1; round <= ROUNDS; round++)); do
     read -r -a order <<<"$(order_for "$round" "${list[@]}")"
     log "$label, round $round: ${order[*]}"
@@ -736,7 +767,7 @@ row meta command "$COMMAND_LINE"
 row meta mode "$MODE: big team ALPHA of $MEMBERS members; wrk ${DURATION} s runs after one common ${WARMUP} s warm-up per system; mix ${MIX_SECONDS} s; $ROUNDS rounds per comparison; workloads run: $WORKLOADS"
 row meta "Roster commit" "$ROSTER_COMMIT ($ROSTER_FROM$([[ -n "$CHECKOUT_COMMIT" ]] || echo "; commit as given by --roster-commit or the jar's git.properties"))"
 row meta "bench checkout" "$(git -C "$REPO_DIR" rev-parse HEAD 2>/dev/null || echo unknown)$( [[ -n "$(git -C "$REPO_DIR" status --porcelain -- bench ':!bench/results' 2>/dev/null)" ]] && echo " dirty (bench/ has changes)")"
-row meta "systems" "roster-cache (Redis DB 0, key prefix bench-roster-cache)$( ((NEAR)) && echo ", roster-near (the same with roster.cache.near.enabled=true)"), roster-nocache (roster.cache.enabled=false and every cache's enabled=false), baseline-default (stock quarkus-redis-cache caching the listing object, default Redis pool, DB 1), baseline-tuned (the same with max-pool-size=32, max-pool-waiting=1024, DB 2), baseline-body (stock quarkus-redis-cache caching the serialized body as a String, tuned pool, DB 3); the ceilings are routes of baseline-tuned; listing entries live 1 h in every cache"
+row meta "systems" "roster-cache (Redis DB 0, key prefix bench-roster-cache)$( ((NEAR)) && echo ", roster-near (the same with roster.cache.near.enabled=true)"), roster-nocache (roster.cache.enabled=false and every cache's enabled=false), baseline-default (stock quarkus-redis-cache caching the listing object, default Redis pool, DB 1), baseline-tuned (the same with max-pool-size=32, max-pool-waiting=1024, DB 2), baseline-body (stock quarkus-redis-cache caching the serialized body as a String, tuned pool, DB 3), baseline-caffeine (a route of baseline-body's app: the serialized body in stock quarkus-cache's Caffeine backend)$( ((NGINX_ON)) && echo ", nginx-body ($("$NGINX" -v 2>&1 | sed 's/.*: //') with proxy_cache in front of baseline-body: 2 workers, proxy_cache_lock on, upstream keep-alive, no access log; config in the work directory's nginx/)"); the ceilings are routes of baseline-tuned; listing entries live 1 h in every cache (roster-near's in-memory copies: its default TTL)"
 row meta "JVM" "$("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP -XX:+UseG1GC for every system"
 row meta "servers" "mongo-java-server 1.47.0 (memory backend, -Xmx6g); $(redis-server --version | awk '{print $1, $3}')"
 row meta "machine" "$(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) memory; load and systems share the cores"
@@ -749,7 +780,7 @@ elif wants wrk || wants mix; then
 fi
 row note "mongo-java-server scans the whole collection for every query (it ignores secondary indexes), so uncached reads are slower than on a real MongoDB, and more so once the big team is loaded; compare cached paths with each other and with the ceilings."
 row method big "One or more curl clients (each giving up after $BIG_TIMEOUT s) GET the listing of ALPHA (ceiling-stream: /ceiling/teams/ALPHA/members, baseline-body: /body/teams/ALPHA/members) and time it; 'gzip' calls send Accept-Encoding: gzip and count the bytes on the wire (curl does not decode them), the others send no Accept-Encoding. 'served as' is the answer's Content-Encoding (and Roster's Cache-Status) of the first client. Status is the HTTP status, or curl's exit code when a transfer broke (curl-exit-18: cut short, -52: empty reply, -124: timed out after $BIG_TIMEOUT s). Before each call the server gets a forced full GC (jcmd GC.run). Heap: 'before' is the heap used right after that GC (the live set), 'peak' the most used in jstat -gc samples every 100 ms (garbage included), 'max after a GC' the largest occupancy G1 logged (-Xlog:gc) after any collection during the call, i.e. what the call kept alive; '-' when no GC ran."
-row method wrk "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency --timeout 10s; per team one common warm-up of every system (a priming call and ${WARMUP} s of wrk), then $ROUNDS rounds of one run per system, each after the servers went idle. Errors are socket errors plus non-2xx answers, summed over the rounds. Redis cmds/req is the INFO total_commands_processed delta over a run divided by its requests (median over the rounds)."
+row method wrk "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency --timeout 10s; per team one common warm-up of every system (a priming call and ${WARMUP} s of wrk), then $ROUNDS rounds of one run per system, each after the servers went idle. Errors are socket errors plus non-2xx answers, summed over the rounds. Per request (medians over the rounds): Redis commands (CONFIG RESETSTAT before the run, INFO commandstats after it, every client's commands, config and info left out), CPU µs of the system's processes (utime + stime from /proc/<pid>/stat, all threads; nginx-body: nginx's master and workers) and of redis-server, in clock ticks of 1/$CLK_TCK s, and bytes read by wrk (headers included). Before the rounds each system's answer is fetched once: a ratio between two rows that send different bytes (Content-Encoding, decoded body or size) is not computed."
 row method mix "java bench/tools/Mix.java: $MIX_CLIENTS client threads (JDK HttpClient, HTTP/1.1 keep-alive), each owning 1/$MIX_CLIENTS of a 100-member team written only through the system measured (roster-cache: MIXA, roster-near: MIXB, roster-nocache: MIXC); per operation 10% PUT /members/{name} with a new role, 45% GET /teams/{team}/members, 45% GET /members/{name}. Every read is checked against the roles the client itself wrote and saw answered: one showing an older role is stale. One ${WARMUP} s warm-up run per system, then $ROUNDS rounds; stale reads, checked reads and errors are summed over the rounds."
 row note "ceiling-json: GET /ceiling/json on the tuned baseline, a constant 66-byte JSON from a Quarkus REST method; ceiling-stream: GET /ceiling/teams/ALPHA/members there, the listing's bytes kept in memory after the first call and written in 64 KiB chunks."
 

@@ -144,7 +144,7 @@ redis_pid() { cat "$WORK/redis-$1.pid"; }
 # MONGO_WIRE_ARGS (e.g. --oplog, for change streams) is passed to MongoWire.
 start_mongo() {
   local port=$1 mark
-  mark=$(wc -l <"$LOGS/mongo.log" 2>/dev/null || echo 0)
+  mark=$( { wc -l <"$LOGS/mongo.log"; } 2>/dev/null || echo 0)
   (cd "$WORK" && exec "$JAVA" -Xmx"${MONGO_HEAP:-1g}" -cp "$MONGO_CP" "$BENCH_DIR/servers/MongoWire.java" "$port" ${MONGO_WIRE_ARGS:-} >>"$LOGS/mongo.log" 2>&1) &
   MONGO_PID=$!
   PIDS+=("$MONGO_PID")

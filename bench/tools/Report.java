@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -26,13 +27,17 @@ import java.util.stream.Collectors;
  * order    comparison round systems-in-the-order-they-ran
  * big      system call seconds ttfb_s bytes status heap_start_mb heap_peak_mb heap_after_gc_max_mb how round served
  * wrk      workload system rps p50_ms p99_ms errors redis_cmds_per_req how round
+ *          [app_cpu_us_per_req redis_cpu_us_per_req bytes_per_req commands_per_req(name=n,...)]
+ * bytes    workload system status content-encoding wire_bytes decoded_bytes sha256-prefix header_bytes
  * mix      system rps p50_ms p99_ms read_p50_ms write_p50_ms reads writes checked stale errors how round
  * redismem system bytes keys how
  * </pre>
  *
  * Every measured row is one round; the tables give per system and workload the median and the min–max over the
  * rounds. A ratio between two systems is computed per round (both measured in that round) and reported as the
- * median of those per-round ratios, with their min–max. The chart shows medians.
+ * median of those per-round ratios, with their min–max; in the wrk workloads only between systems whose "bytes"
+ * rows match (same status, Content-Encoding, decoded body and size; files without bytes rows are compared as
+ * before). The chart shows medians.
  */
 public class Report {
 
@@ -48,13 +53,33 @@ public class Report {
         COLOURS.put("baseline-default", "#92c5de");
         COLOURS.put("ceiling-json", "#b2182b");
         COLOURS.put("ceiling-stream", "#f4a582");
+        COLOURS.put("baseline-caffeine", "#9e9ac8");
+        COLOURS.put("nginx-body", "#4d4d4d");
+        COLOURS.put("ceiling-gzip", "#fddbc7");
     }
 
     record Big(String system, String call, double seconds, double ttfb, long bytes, String status, double heapStart,
             double heapPeak, double heapAfterGc, String how, int round, String served) {}
 
     record Wrk(String workload, String system, double rps, double p50, double p99, long errors, double cmdsPerReq,
-            String how, int round) {}
+            String how, int round, double appUs, double redisUs, double bytesPerReq, String commands) {
+
+        Wrk(String workload, String system, double rps, double p50, double p99, long errors, double cmdsPerReq,
+                String how, int round) {
+            this(workload, system, rps, p50, p99, errors, cmdsPerReq, how, round, Double.NaN, Double.NaN, Double.NaN,
+                    "");
+        }
+
+        double cpuUs() {
+            return appUs + redisUs;
+        }
+    }
+
+    /** What a system sent for a workload's request, fetched once before the rounds. */
+    record Sent(String status, String encoding, long wire, long decoded, String sha, long headers) {}
+
+    /** The "bytes" rows, by workload and system (static: the ratio tables consult it). */
+    static final Map<String, Sent> SENT = new LinkedHashMap<>();
 
     record Mixed(String system, double rps, double p50, double p99, double readP50, double writeP50, long reads,
             long writes, long checked, long stale, long errors, String how, int round) {}
@@ -111,8 +136,14 @@ public class Report {
                 case "big" -> big.add(new Big(f[1], f[2], d(f[3]), d(f[4]), l(f[5]), f[6], d(f[7]), d(f[8]), d(f[9]),
                         f[10], f.length > 11 ? (int) l(f[11]) : (f[2].equals("cold") ? 0 : 1),
                         f.length > 12 ? f[12] : "-"));
-                case "wrk" -> wrk.add(new Wrk(f[1], f[2], d(f[3]), d(f[4]), d(f[5]), l(f[6]), d(f[7]), f[8],
-                        f.length > 9 ? (int) l(f[9]) : 1));
+                case "wrk" -> wrk.add(f.length > 13
+                        ? new Wrk(f[1], f[2], d(f[3]), d(f[4]), d(f[5]), l(f[6]), d(f[7]), f[8], (int) l(f[9]),
+                                d(f[10]), d(f[11]), d(f[12]), f[13])
+                        : new Wrk(f[1], f[2], d(f[3]), d(f[4]), d(f[5]), l(f[6]), d(f[7]), f[8],
+                                f.length > 9 ? (int) l(f[9]) : 1));
+                case "bytes" -> SENT.put(f[1] + "\t" + f[2], f.length > 8
+                        ? new Sent(f[3], f[4], l(f[5]), l(f[6]), f[7], l(f[8]))
+                        : new Sent("none", "none", 0, 0, "-", 0));
                 case "mix" -> mix.add(new Mixed(f[1], d(f[2]), d(f[3]), d(f[4]), d(f[5]), d(f[6]), l(f[7]), l(f[8]),
                         l(f[9]), l(f[10]), l(f[11]), f[12], f.length > 13 ? (int) l(f[13]) : 1));
                 case "redismem" -> mem.add(new RedisMem(f[1], l(f[2]), l(f[3]), f[4]));
@@ -263,17 +294,26 @@ public class Report {
         if (!wrk.isEmpty()) {
             md.append("## Small and medium teams under load (wrk)\n\n");
             method(md, methods, "wrk");
-            md.append("| workload | system | rounds | req/s | p50 (ms) | p99 (ms) | errors | Redis cmds/req "
-                    + "| what was requested |\n");
-            md.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+            boolean cpu = wrk.stream().anyMatch(w -> !Double.isNaN(w.appUs));
+            md.append("| workload | system | rounds | req/s | p50 (ms) | p99 (ms) | errors | Redis cmds/req ");
+            md.append(cpu ? "| app CPU µs/req | Redis CPU µs/req | bytes/req (wrk) " : "");
+            md.append("| what was requested |\n");
+            md.append("|---|---|---:|---:|---:|---:|---:|---:|").append(cpu ? "---:|---:|---:|" : "").append("---|\n");
             for (List<Wrk> g : group(wrk, w -> w.workload + "\t" + w.system).values()) {
                 Wrk w = g.get(0);
-                md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %d | %s | %s |\n", w.workload,
+                md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %d | %s | ", w.workload,
                         w.system, g.size(), stat(g, Wrk::rps).fmt(0), stat(g, Wrk::p50).fmt(2),
                         stat(g, Wrk::p99).fmt(2), g.stream().mapToLong(Wrk::errors).sum(),
-                        stat(g, Wrk::cmdsPerReq).fmt(2), w.how));
+                        stat(g, Wrk::cmdsPerReq).fmt(2)));
+                if (cpu) {
+                    md.append(stat(g, Wrk::appUs).fmt(1)).append(" | ").append(stat(g, Wrk::redisUs).fmt(1))
+                            .append(" | ").append(num(stat(g, Wrk::bytesPerReq).median, 0)).append(" | ");
+                }
+                md.append(w.how).append(" |\n");
             }
             md.append('\n');
+            md.append(commandsTable(wrk));
+            md.append(sentTable());
             md.append(wrkRatios(wrk));
         }
         if (!mix.isEmpty()) {
@@ -322,36 +362,140 @@ public class Report {
         }
     }
 
-    /** Per workload, every system against the tuned baseline: median (min–max) of the per-round ratios. */
+    /** The references of the wrk ratio tables, in this order (those present in the run). */
+    static final List<String> WRK_REFERENCES = List.of("baseline-tuned", "baseline-body", "nginx-body");
+
+    /**
+     * Empty when two systems sent the same bytes for a workload's request (or when the run recorded no bytes, as
+     * older runs did not); otherwise why not.
+     */
+    static Optional<String> differs(String workload, String a, String b) {
+        if (a.equals("ceiling-json") != b.equals("ceiling-json")) {
+            return Optional.of("ceiling-json is a 66-byte constant");
+        }
+        if (SENT.isEmpty()) {
+            return Optional.empty();
+        }
+        Sent x = SENT.get(workload + "\t" + a);
+        Sent y = SENT.get(workload + "\t" + b);
+        if (x == null || y == null) {
+            return Optional.of("bytes not checked");
+        }
+        if (!x.status.equals("200") || !y.status.equals("200")) {
+            return Optional.of("HTTP " + x.status + " vs " + y.status);
+        }
+        if (!x.encoding.equals(y.encoding)) {
+            return Optional.of(x.encoding + " vs " + y.encoding);
+        }
+        if (!x.sha.equals(y.sha)) {
+            return Optional.of(String.format(Locale.ROOT, "different bodies: %,d vs %,d bytes decoded", x.decoded,
+                    y.decoded));
+        }
+        boolean same = x.encoding.equals("identity") ? x.wire == y.wire
+                : Math.abs(x.wire - y.wire) <= 0.01 * Math.max(x.wire, y.wire);
+        return same ? Optional.empty()
+                : Optional.of(String.format(Locale.ROOT, "%,d vs %,d bytes on the wire", x.wire, y.wire));
+    }
+
+    /** What each system sent, once per workload, and whether it matches the references'. */
+    private static String sentTable() {
+        if (SENT.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("What each system sent for the request (one GET before its warm-up load; "
+                + "ratios are given only between systems that send the same bytes):\n\n");
+        md.append("| workload | system | status | Content-Encoding | body bytes | decoded bytes | body SHA-256 (prefix) "
+                + "| header bytes | same bytes as baseline-body |\n|---|---|---|---|---:|---:|---|---:|---|\n");
+        for (var e : SENT.entrySet()) {
+            String[] k = e.getKey().split("\t");
+            Sent x = e.getValue();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %,d | %,d | `%s` | %,d | %s |\n", k[0], k[1],
+                    x.status, x.encoding, x.wire, x.decoded, x.sha, x.headers,
+                    k[1].equals("baseline-body") ? "(reference)"
+                            : differs(k[0], k[1], "baseline-body").map(w -> "**no**: " + w).orElse("yes")));
+        }
+        return md.append('\n').toString();
+    }
+
+    /** Redis commands per request by name, medians over the rounds (runs that recorded them). */
+    private static String commandsTable(List<Wrk> wrk) {
+        List<Wrk> with = wrk.stream().filter(w -> w.commands != null && !w.commands.isBlank())
+                .collect(Collectors.toList());
+        if (with.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("Redis commands per request, by command (median over the rounds; every "
+                + "client's commands count, the idle systems' own traffic too):\n\n");
+        md.append("| workload | system | commands per request |\n|---|---|---|\n");
+        for (List<Wrk> g : group(with, w -> w.workload + "\t" + w.system).values()) {
+            Map<String, List<Double>> byName = new LinkedHashMap<>();
+            for (Wrk w : g) {
+                if (w.commands.equals("-")) {
+                    continue;
+                }
+                for (String item : w.commands.split(",")) {
+                    String[] kv = item.split("=", 2);
+                    byName.computeIfAbsent(kv[0], k -> new ArrayList<>()).add(d(kv[1]));
+                }
+            }
+            String cell = byName.isEmpty() ? "none"
+                    : byName.entrySet().stream().map(e -> e.getKey() + " " + num(Stat.of(e.getValue()).median, 3))
+                            .collect(Collectors.joining(", "));
+            md.append("| ").append(g.get(0).workload).append(" | ").append(g.get(0).system).append(" | ").append(cell)
+                    .append(" |\n");
+        }
+        return md.append('\n').toString();
+    }
+
+    /**
+     * Per workload, every system against each reference (the tuned baseline, the stock body cache, nginx in front
+     * of it): median (min–max) of the per-round ratios; refused between systems that sent different bytes.
+     */
     private static String wrkRatios(List<Wrk> wrk) {
         StringBuilder md = new StringBuilder();
         Set<String> workloads = new LinkedHashSet<>();
         wrk.forEach(w -> workloads.add(w.workload));
-        boolean any = false;
-        for (String workload : workloads) {
-            List<Wrk> base = wrkRows(wrk, workload, "baseline-tuned");
-            if (base.isEmpty()) {
-                continue;
-            }
-            Set<String> systems = new LinkedHashSet<>();
-            wrk.stream().filter(w -> w.workload.equals(workload)).forEach(w -> systems.add(w.system));
-            for (String system : systems) {
-                if (system.equals("baseline-tuned")) {
+        boolean cpu = wrk.stream().anyMatch(w -> !Double.isNaN(w.appUs));
+        for (String ref : WRK_REFERENCES) {
+            boolean any = false;
+            for (String workload : workloads) {
+                List<Wrk> base = wrkRows(wrk, workload, ref);
+                if (base.isEmpty()) {
                     continue;
                 }
-                List<Wrk> rows = wrkRows(wrk, workload, system);
-                if (!any) {
-                    md.append("Ratios to baseline-tuned (median of the per-round ratios, min–max in brackets; "
-                            + "req/s: more is better, p99: less is better):\n\n");
-                    md.append("| workload | system | req/s ÷ baseline-tuned | p99 ÷ baseline-tuned |\n|---|---|---:|---:|\n");
-                    any = true;
+                Set<String> systems = new LinkedHashSet<>();
+                wrk.stream().filter(w -> w.workload.equals(workload)).forEach(w -> systems.add(w.system));
+                for (String system : systems) {
+                    if (system.equals(ref)) {
+                        continue;
+                    }
+                    if (!any) {
+                        md.append("Ratios to ").append(ref).append(" (median of the per-round ratios, min–max in "
+                                + "brackets; req/s: more is better, p99").append(cpu ? " and CPU per request" : "")
+                                .append(": less is better):\n\n");
+                        md.append("| workload | system | req/s ÷ ").append(ref).append(" | p99 ÷ ").append(ref)
+                                .append(cpu ? " | CPU µs/req (app + Redis) ÷ " + ref + " |\n|---|---|---:|---:|---:|\n"
+                                        : " |\n|---|---|---:|---:|\n");
+                        any = true;
+                    }
+                    Optional<String> why = differs(workload, system, ref);
+                    if (why.isPresent()) {
+                        md.append("| ").append(workload).append(" | ").append(system)
+                                .append(" | not compared: ").append(why.get()).append(cpu ? " | | |\n" : " | |\n");
+                        continue;
+                    }
+                    List<Wrk> rows = wrkRows(wrk, workload, system);
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %s× | %s× |", workload, system,
+                            perRound(rows, base, Wrk::round, Wrk::rps).fmt(2),
+                            perRound(rows, base, Wrk::round, Wrk::p99).fmt(2)));
+                    md.append(cpu ? " " + perRound(rows, base, Wrk::round, Wrk::cpuUs).fmt(2) + "× |\n" : "\n");
                 }
-                md.append(String.format(Locale.ROOT, "| %s | %s | %s× | %s× |\n", workload, system,
-                        perRound(rows, base, Wrk::round, Wrk::rps).fmt(2),
-                        perRound(rows, base, Wrk::round, Wrk::p99).fmt(2)));
+            }
+            if (any) {
+                md.append('\n');
             }
         }
-        return any ? md.append('\n').toString() : "";
+        return md.toString();
     }
 
     /** Per call kind, every system's time against roster-cache's in the same round. */
@@ -420,7 +564,11 @@ public class Report {
             List<Wrk> base = wrkRows(wrk, workload, "baseline-tuned");
             for (String system : List.of("roster-cache", "roster-near")) {
                 List<Wrk> roster = wrkRows(wrk, workload, system);
-                if (!roster.isEmpty() && !base.isEmpty()) {
+                if (!roster.isEmpty() && !base.isEmpty() && differs(workload, system, "baseline-tuned").isPresent()) {
+                    md.append("| ").append(workload).append(": ").append(system)
+                            .append(" vs tuned baseline | not compared: ")
+                            .append(differs(workload, system, "baseline-tuned").get()).append(" | - |\n");
+                } else if (!roster.isEmpty() && !base.isEmpty()) {
                     row(md, workload + ": " + system + " req/s ≥ 1.5× tuned baseline",
                             perRound(roster, base, Wrk::round, Wrk::rps), r -> r >= 1.5);
                     row(md, workload + ": " + system + " p99 no worse than tuned baseline (p99 ratio ≤ 1)",
@@ -433,7 +581,11 @@ public class Report {
             for (String system : List.of("roster-near", "roster-cache")) {
                 List<Wrk> roster = wrkRows(wrk, workload, system);
                 Stat share = perRound(roster, stream, Wrk::round, Wrk::rps);
-                if (share.n > 0) {
+                if (share.n > 0 && differs(workload, system, "ceiling-stream").isPresent()) {
+                    md.append("| ").append(workload).append(": ").append(system)
+                            .append(" vs the same bytes from memory | not compared: ")
+                            .append(differs(workload, system, "ceiling-stream").get()).append(" | - |\n");
+                } else if (share.n > 0) {
                     md.append(String.format(Locale.ROOT,
                             "| %s: %s req/s as a share of the same bytes served from memory (ceiling-stream; no target) "
                                     + "| %s× | - |\n", workload, system, share.fmt(2)));
@@ -448,7 +600,8 @@ public class Report {
                     List<Wrk> small = wrkRows(wrk, first, system);
                     if (!small.isEmpty()) {
                         row(md, first + ": " + system
-                                + " ≥ 50% of the constant-JSON ceiling (the target is for the near cache)",
+                                + " ≥ 50% of the constant-JSON ceiling (the target is for the near cache; not the "
+                                + "same bytes: a 66-byte constant, so only the target's own yardstick)",
                                 perRound(small, ceiling, Wrk::round, Wrk::rps), r -> r >= 0.5);
                     }
                 }

@@ -8,7 +8,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.nio.charset.StandardCharsets;
 import org.jboss.resteasy.reactive.RestPath;
 
-/** The baseline's routes: the cached listing (object or serialized body), and the constant-JSON ceiling. */
+/**
+ * The baseline's routes: the cached listing (object, or serialized body in Redis or in Caffeine), and the
+ * constant-JSON ceiling.
+ */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class TeamResource {
@@ -34,6 +37,13 @@ public class TeamResource {
     @Path("body/teams/{team}/members")
     public Uni<String> body(@RestPath String team) {
         return service.body(team);
+    }
+
+    /** The same listing from the in-process Caffeine cache of the serialized body. */
+    @GET
+    @Path("caffeine/teams/{team}/members")
+    public Uni<String> caffeine(@RestPath String team) {
+        return service.caffeineBody(team);
     }
 
     @GET
