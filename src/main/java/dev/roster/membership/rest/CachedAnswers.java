@@ -21,6 +21,8 @@ final class CachedAnswers {
     static final String ACCEPT_ENCODING_DOC =
             "Codings the client accepts; gzip (q-values honoured) gets a compressed body as stored.";
 
+    private static final MediaType JSON = MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8");
+
     private CachedAnswers() {}
 
     static Response of(CachedBody body, String ifNoneMatch, String acceptEncoding, String path, String absentDetail) {
@@ -46,7 +48,7 @@ final class CachedAnswers {
                     .header(VARY, ACCEPT_ENCODING)
                     .build();
         }
-        Response.ResponseBuilder ok = Response.ok(sent, MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8"))
+        Response.ResponseBuilder ok = Response.ok(sent, JSON)
                 .header("ETag", etag)
                 .header(CACHE_STATUS, status)
                 .header(VARY, ACCEPT_ENCODING);

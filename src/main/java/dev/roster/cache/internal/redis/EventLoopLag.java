@@ -25,6 +25,8 @@ public class EventLoopLag {
     private final Vertx vertx;
     /** Summed over all loops: how late their heartbeats ran, i.e. how long they could not run anything. */
     private final AtomicLong lateNanos = new AtomicLong();
+    /** The event loops, to find the caller's own. */
+    private volatile List<EventExecutor> loops = List.of();
 
     EventLoopLag(Vertx vertx) {
         this.vertx = vertx;
@@ -33,6 +35,7 @@ public class EventLoopLag {
     void start(@Observes StartupEvent event) {
         List<EventExecutor> loops = new ArrayList<>();
         vertx.nettyEventLoopGroup().forEach(loops::add);
+        this.loops = List.copyOf(loops);
         AtomicLongArray times = new AtomicLongArray(loops.size());
         long start = System.nanoTime();
         for (int i = 0; i < loops.size(); i++) {
@@ -51,10 +54,17 @@ public class EventLoopLag {
     }
 
     /**
-     * An event loop to run command timeouts on: Netty's per-loop timers take no lock, unlike a shared
-     * scheduled thread pool that every Redis command of every request would otherwise contend on.
+     * An event loop to run command timeouts on: the caller's own when it runs on one (scheduling and cancelling
+     * a timer there is a local queue operation, and the reply that cancels it arrives on that loop too), else the
+     * next. Netty's per-loop timers take no lock, unlike a shared scheduled thread pool that every Redis command of
+     * every request would otherwise contend on.
      */
     ScheduledExecutorService timers() {
+        for (EventExecutor loop : loops) {
+            if (loop.inEventLoop()) {
+                return loop;
+            }
+        }
         return vertx.nettyEventLoopGroup().next();
     }
 
