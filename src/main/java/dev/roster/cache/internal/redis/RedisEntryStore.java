@@ -63,22 +63,25 @@ public class RedisEntryStore implements EntryStore {
      * One round trip: a write probe ({@link #writeProbes}), the lease request if any, the entry's head, the epoch
      * and each tag's generation. It fails wherever Redis would refuse or park an eviction, so no lookup is
      * served from a Redis on which the writes of other instances cannot land. On a single server a lookup without
-     * a lease is one command ({@link Script#LOOKUP}); on a cluster, whose keys span nodes, it is a pipeline.
+     * a lease is two commands: {@code GETEX} of the entry, which reads like {@code GET} but is a write command (so
+     * it is the probe: refused under READONLY and MISCONF, parked under {@code CLIENT PAUSE WRITE}, accepted under
+     * {@code noeviction} OOM, like the eviction's {@code DEL}), and {@code MGET} of the stamp. A Lua script doing
+     * both in one command costs Redis about twice the CPU: the entry's bytes pass through Lua and back.
      */
     @Override
     public Uni<Found> lookup(Lookup l, LeaseRequest lease) {
         if (lease.kind() == LeaseRequest.Kind.NONE && redis.singleNode()) {
-            List<String> read = new ArrayList<>(l.tags().size() + 3);
-            read.add(keys.epochWriteProbe());
-            read.add(keys.entry(l.cache(), l.id()));
-            read.add(keys.epoch());
+            Request stamp = Request.cmd(Command.MGET).arg(keys.epoch());
             for (Tag tag : l.tags()) {
-                read.add(keys.generation(tag));
+                stamp.arg(keys.generation(tag));
             }
-            return redis.send(Script.LOOKUP.call(read)).map(reply -> {
-                List<Response> values = new ArrayList<>(reply.size());
-                for (int i = 0; i < reply.size(); i++) {
-                    values.add(reply.get(i));
+            List<Request> requests = List.of(Request.cmd(Command.GETEX).arg(keys.entry(l.cache(), l.id())), stamp);
+            return redis.batch(requests).map(replies -> {
+                Response components = replies.get(1);
+                List<Response> values = new ArrayList<>(components.size() + 1);
+                values.add(replies.get(0));
+                for (int i = 0; i < components.size(); i++) {
+                    values.add(components.get(i));
                 }
                 return found(l, lease, values, 0, -1);
             });

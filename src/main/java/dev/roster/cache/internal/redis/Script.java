@@ -6,10 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 
 /**
- * The cache's Lua scripts. They are loaded once per connection ({@code SCRIPT LOAD}) and
+ * The cache's Lua scripts, each on one key. They are loaded once per connection ({@code SCRIPT LOAD}) and
  * called by digest ({@code EVALSHA}), so no request carries script text; a Redis that forgot them (restart,
  * {@code SCRIPT FLUSH}) answers {@code NOSCRIPT}, and the store loads them again and retries once. On a Redis
  * Cluster, where a load reaches one node only, they are sent as text ({@code EVAL}).
@@ -20,16 +19,7 @@ enum Script {
             + "if t >= 0 and t < tonumber(ARGV[1]) then return redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 0"),
 
     /** Deletes a key only if it still holds ARGV[1] (an entry's head, a lease's owner token). */
-    DELETE_IF_SAME("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"),
-
-    /**
-     * A whole lookup in one command, on a single Redis server only (its keys span slots): deletes the write probe
-     * KEYS[1] (a key never written), then reads KEYS[2..n] (entry, epoch, generations). A script that writes is
-     * refused where an eviction would be (READONLY, MISCONF: the DEL fails and the script with it), parked where
-     * it would be parked ({@code CLIENT PAUSE WRITE} parks every script) and accepted under {@code noeviction}
-     * OOM (neither command is denied there).
-     */
-    LOOKUP("redis.call('DEL', KEYS[1]) return redis.call('MGET', unpack(KEYS, 2))");
+    DELETE_IF_SAME("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0");
 
     final String text;
     final String sha;
@@ -51,15 +41,6 @@ enum Script {
             } else {
                 r.arg(String.valueOf(a));
             }
-        }
-        return r;
-    }
-
-    /** A call of this script on several keys of one server, by digest. */
-    Request call(List<String> keys) {
-        Request r = Request.cmd(Command.EVALSHA).arg(sha).arg(keys.size());
-        for (String k : keys) {
-            r.arg(k);
         }
         return r;
     }
