@@ -2,8 +2,8 @@ package dev.roster.observe;
 
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -18,7 +18,7 @@ import org.jboss.logging.MDC;
  * local: the entry follows the request across event-loop hops (MongoDB and Redis replies) and never leaks into
  * another request served by the same thread.
  */
-@ApplicationScoped
+@Singleton
 public class RequestIds {
 
     public static final String HEADER = "X-Request-Id";

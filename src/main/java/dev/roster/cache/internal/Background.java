@@ -13,7 +13,7 @@ import dev.roster.cache.internal.flight.Flight;
 import dev.roster.cache.internal.metrics.CacheMetrics;
 import dev.roster.cache.internal.plan.Lookup;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /** Work a hit starts and nobody waits for: early refresh of hot keys, and the sampled staleness audit. */
-@ApplicationScoped
+@Singleton
 public class Background {
 
     private static final Logger LOG = Logger.getLogger(Background.class);

@@ -1,7 +1,7 @@
 package dev.roster.cache.internal;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on the Redis client's loop), and not on the worker pool either, whose threads may all be callers waiting
  * for these very loads; a pool of its own always makes progress.
  */
-@ApplicationScoped
+@Singleton
 public class BlockingLoads {
 
     private static final int THREADS = 8;

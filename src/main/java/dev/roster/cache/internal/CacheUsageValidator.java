@@ -5,11 +5,11 @@ import dev.roster.cache.InvalidatesTags;
 import dev.roster.cache.internal.plan.CacheMisuseException;
 import dev.roster.cache.internal.plan.MethodPlans;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.inject.Singleton;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import org.jboss.logging.Logger;
@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
  * result, a parameter that cannot be a key, a tag naming no parameter)
  * stops the start with a clear message instead of failing requests.
  */
-@ApplicationScoped
+@Singleton
 public class CacheUsageValidator {
 
     private static final Logger LOG = Logger.getLogger(CacheUsageValidator.class);

@@ -10,7 +10,7 @@ import dev.roster.cache.internal.entry.Stamp;
 import dev.roster.cache.internal.metrics.CacheMetrics;
 import dev.roster.cache.internal.near.NearCache;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -32,7 +32,7 @@ import org.jboss.logging.Logger;
  * invalidates every entry of every instance) as soon as the store answers again, retried in the background,
  * and this instance does not read from the store before that.
  */
-@ApplicationScoped
+@Singleton
 public class Evictions implements TagInvalidator, ChangeFeedCache {
 
     private static final Logger LOG = Logger.getLogger(Evictions.class);

@@ -15,7 +15,7 @@ import dev.roster.cache.internal.metrics.CacheMetrics;
 import dev.roster.cache.internal.near.NearCache;
 import dev.roster.cache.internal.plan.Lookup;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -32,7 +32,7 @@ import org.jboss.logging.Logger;
  *   <li>no connection is held while computing, failures are never stored, store errors are misses.
  * </ul>
  */
-@ApplicationScoped
+@Singleton
 public class ResultCache {
 
     private static final Logger LOG = Logger.getLogger(ResultCache.class);

@@ -2,10 +2,10 @@ package dev.roster.cache.internal;
 
 import dev.roster.cache.CacheHealth;
 import dev.roster.cache.internal.entry.EntryStore;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /** {@link CacheHealth} from the store's circuit breaker. */
-@ApplicationScoped
+@Singleton
 public class StoreHealth implements CacheHealth {
 
     private final EntryStore store;

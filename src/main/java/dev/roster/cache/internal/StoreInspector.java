@@ -6,14 +6,14 @@ import dev.roster.cache.internal.entry.EntryStore;
 import dev.roster.cache.internal.plan.Lookup;
 import dev.roster.cache.internal.plan.MethodPlans;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** {@link CacheInspector}: the method's plan and settings, and what the store holds for its entry. */
-@ApplicationScoped
+@Singleton
 public class StoreInspector implements CacheInspector {
 
     private final MethodPlans plans;

@@ -7,7 +7,7 @@ import dev.roster.membership.Member;
 import dev.roster.membership.TeamSize;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.core.buffer.Buffer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -17,7 +17,7 @@ import java.util.List;
  * by hand around Jackson-encoded members, so that a listing of any size can be streamed:
  * {@code {"team":…,"count":N,"members":[…]}} plus {@code "next"} on pages with more to follow.
  */
-@ApplicationScoped
+@Singleton
 public class MemberJson {
 
     private static final byte COMMA = ',';

@@ -9,7 +9,7 @@ import dev.roster.membership.repository.MemberRepository;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.List;
 
 /**
@@ -17,7 +17,7 @@ import java.util.List;
  * team depend on tag {@code team}; the list of teams on tag {@code teams}; a member view on tag {@code
  * member}.
  */
-@ApplicationScoped
+@Singleton
 @RegisterForReflection(methods = true, fields = false)
 public class MemberQueries {
 

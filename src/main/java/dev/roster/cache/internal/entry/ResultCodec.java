@@ -8,7 +8,7 @@ import dev.roster.cache.internal.plan.MethodPlan;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collection;
@@ -19,7 +19,7 @@ import java.util.Optional;
  * The one place that knows what a method's result is: a {@link CachedBody} (response bytes, possibly a stream)
  * or a value (JSON in the store). Everything else handles results as opaque objects through it.
  */
-@ApplicationScoped
+@Singleton
 public class ResultCodec {
 
     private final EntryStore store;

@@ -10,7 +10,7 @@ import dev.roster.cache.internal.entry.Stamp;
 import dev.roster.cache.internal.metrics.CacheMetrics;
 import dev.roster.cache.internal.plan.Lookup;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
  * stored with; if that fails, the result is served but not stored. The lease, when held, is released after
  * the entry is stored (or at once when there is nothing to store).
  */
-@ApplicationScoped
+@Singleton
 public class Computation {
 
     private static final Logger LOG = Logger.getLogger(Computation.class);

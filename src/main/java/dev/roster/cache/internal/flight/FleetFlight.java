@@ -10,7 +10,7 @@ import dev.roster.cache.internal.entry.Stamp;
 import dev.roster.cache.internal.metrics.CacheMetrics;
 import dev.roster.cache.internal.plan.Lookup;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * under the lease, or this caller waits for the instance that holds it. With the store failing, it computes
  * without a lease.
  */
-@ApplicationScoped
+@Singleton
 public class FleetFlight {
 
     private final EntryStore store;

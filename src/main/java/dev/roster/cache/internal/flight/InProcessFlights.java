@@ -1,7 +1,7 @@
 package dev.roster.cache.internal.flight;
 
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * ({@code ClassCastException: CachedBody cannot be cast to Found}). An emitter calls {@code onSubscribe}
  * before it can emit anything.
  */
-@ApplicationScoped
+@Singleton
 public class InProcessFlights {
 
     private final Map<String, CompletableFuture<Flight>> flights = new ConcurrentHashMap<>();

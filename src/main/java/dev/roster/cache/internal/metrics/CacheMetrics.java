@@ -5,8 +5,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * and {@code .served}, {@code roster.cache.early.refreshes}, {@code roster.cache.audits{result}} and
  * {@code roster.cache.epoch.bumps}. The circuit's gauge is {@link CircuitStateGauge}.
  */
-@ApplicationScoped
+@Singleton
 public class CacheMetrics {
 
     /** The {@code cache} tag of evictions that belong to no one cache (tag generations are shared). */
@@ -38,7 +38,7 @@ public class CacheMetrics {
 
     private final MeterRegistry registry;
     private final CacheSpans spans;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<MeterKey, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     /** Meters only, no spans (tests that build the cache by hand). */
@@ -157,7 +157,7 @@ public class CacheMetrics {
     /** Tag generations bumped by a write: {@code cache.evictions{cache="roster-tags"}}. */
     public void evictions(int tags) {
         counters.computeIfAbsent(
-                        "cache.evictions|" + TAGS_CACHE,
+                        new MeterKey("cache.evictions", TAGS_CACHE, null),
                         k -> Counter.builder("cache.evictions")
                                 .description("The number of times the cache was evicted (for roster-tags: tag"
                                         + " generations bumped by writes)")
@@ -168,7 +168,7 @@ public class CacheMetrics {
 
     public void epochBumps() {
         counters.computeIfAbsent(
-                        "roster.cache.epoch.bumps",
+                        new MeterKey("roster.cache.epoch.bumps", null, null),
                         k -> Counter.builder("roster.cache.epoch.bumps")
                                 .description("Global epoch bumps after a Redis outage")
                                 .register(registry))
@@ -185,8 +185,10 @@ public class CacheMetrics {
                         .register(registry));
     }
 
+    private record MeterKey(String name, String cache, String tagValue) {}
+
     private void count(String name, String cache, String tagKey, String tagValue) {
-        counters.computeIfAbsent(name + "|" + cache + "|" + tagValue, k -> {
+        counters.computeIfAbsent(new MeterKey(name, cache, tagValue), k -> {
                     Counter.Builder builder = Counter.builder(name).tag("cache", cache);
                     if (tagKey != null) {
                         builder = builder.tag(tagKey, tagValue);

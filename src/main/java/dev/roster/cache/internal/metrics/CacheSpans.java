@@ -9,8 +9,8 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.MDC;
@@ -25,7 +25,7 @@ import org.jboss.logging.MDC;
  * (the MongoDB read, the hit or miss) attach to it; the MDC lives on that same context, which is how Quarkus
  * carries it across the event-loop hops of one request.
  */
-@ApplicationScoped
+@Singleton
 public class CacheSpans {
 
     /** MDC key of the cache's name while it works on a request. */

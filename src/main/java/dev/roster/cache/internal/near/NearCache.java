@@ -10,9 +10,9 @@ import io.quarkus.cache.Cache;
 import io.quarkus.cache.CacheName;
 import io.quarkus.cache.CaffeineCache;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +35,7 @@ import org.jboss.logging.Logger;
  *   <li>While notices may be missing (a broken connection), everything is dropped and the near cache is off.
  * </ul>
  */
-@ApplicationScoped
+@Singleton
 public class NearCache implements StampChanges.Listener {
 
     private static final Logger LOG = Logger.getLogger(NearCache.class);

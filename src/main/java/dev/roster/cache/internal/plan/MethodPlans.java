@@ -1,7 +1,7 @@
 package dev.roster.cache.internal.plan;
 
 import dev.roster.cache.RosterCacheConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Plans of annotated methods, each built once with its settings resolved from the configuration (all of them
  * at start-up, by the usage check, so that misuse fails the start).
  */
-@ApplicationScoped
+@Singleton
 public class MethodPlans {
 
     /** A cached method's plan and its effective settings. */

@@ -3,8 +3,8 @@ package dev.roster.cache.internal.redis;
 import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * not run" (event loops saturated, a GC pause, CPU starvation): only the first is Redis's fault, and a
  * timeout is measured in the time this process could run.
  */
-@ApplicationScoped
+@Singleton
 public class EventLoopLag {
 
     private static final long BEAT_MILLIS = 10;

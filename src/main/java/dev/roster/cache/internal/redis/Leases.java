@@ -3,7 +3,7 @@ package dev.roster.cache.internal.redis;
 import dev.roster.cache.RosterCacheConfig;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.UUID;
 
 /**
@@ -11,7 +11,7 @@ import java.util.UUID;
  * PX} with an owner token, released by compare-and-delete so that a holder never deletes a lease it no longer
  * owns. A holder that dies blocks nobody longer than the lease's TTL.
  */
-@ApplicationScoped
+@Singleton
 public class Leases {
 
     private final RedisKeys keys;

@@ -14,7 +14,7 @@ import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * bodies ({@link dev.roster.cache.CachedBody}) of at least {@code roster.cache.gzip-min-bytes} are stored as
  * one gzip stream, so that a hit can be sent with {@code Content-Encoding: gzip} as stored.
  */
-@ApplicationScoped
+@Singleton
 public class RedisBodies {
 
     private final RedisStore redis;

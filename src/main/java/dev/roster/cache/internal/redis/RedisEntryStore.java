@@ -14,7 +14,7 @@ import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * (bodies and chunks in {@link RedisBodies}). A stamp is the epoch's and each tag's generation as {@code GET}
  * returns them, a missing key read as {@link Stamp#ABSENT}.
  */
-@ApplicationScoped
+@Singleton
 public class RedisEntryStore implements EntryStore {
 
     private final RedisStore redis;

@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.roster.cache.RosterCacheConfig;
 import dev.roster.cache.Tag;
 import dev.roster.cache.internal.plan.Hashing;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Names of the cache's Redis keys. User data never appears in a key: only digests of it. Hash tags
@@ -24,26 +24,31 @@ import jakarta.enterprise.context.ApplicationScoped;
  *       to learn whether Redis accepts writes there (same slot as the generation, or the epoch)
  * </ul>
  */
-@ApplicationScoped
+@Singleton
 public class RedisKeys {
 
     /** How many tags' digests are remembered (a lookup names its tags' generations on every hit). */
     private static final int RECENT_TAGS = 10_000;
 
     private final String prefix;
+    private final String epoch;
     private final Cache<Tag, String> tagDigests =
+            Caffeine.newBuilder().maximumSize(RECENT_TAGS).build();
+    private final Cache<Tag, String> generations =
             Caffeine.newBuilder().maximumSize(RECENT_TAGS).build();
 
     public RedisKeys(RosterCacheConfig config) {
         this.prefix = config.keyPrefix();
+        this.epoch = prefix + ":{epoch}";
     }
 
     private String digest(Tag tag) {
         return tagDigests.get(tag, t -> Hashing.digest(t.kind(), t.value()));
     }
 
+    /** The same string every time: it is looked up in maps on every near hit, and keeps its hash. */
     public String epoch() {
-        return prefix + ":{epoch}";
+        return epoch;
     }
 
     public String lineage() {
@@ -58,8 +63,9 @@ public class RedisKeys {
         return prefix + ":a:{" + Hashing.digest("change", changeId) + "}";
     }
 
+    /** The same string for a recent tag every time (see {@link #epoch()}). */
     public String generation(Tag tag) {
-        return generationPrefix() + "{" + digest(tag) + "}";
+        return generations.get(tag, t -> generationPrefix() + "{" + digest(t) + "}");
     }
 
     /**

@@ -11,8 +11,8 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ import org.jboss.logging.Logger;
  * threads take connections in turn. Pipelines are one {@code batch} on a standalone Redis and parallel sends
  * (one per key's node) on a cluster. A broken connection is dropped and re-made on the next command.
  */
-@ApplicationScoped
+@Singleton
 public class RedisStore {
 
     private static final Logger LOG = Logger.getLogger(RedisStore.class);

@@ -8,8 +8,8 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * connection breaks, both are closed and the pair is made again a second later. Not supported on a Redis Cluster:
  * tracking one node would miss the others' changes.
  */
-@ApplicationScoped
+@Singleton
 public class RedisTracking implements StampChanges {
 
     private static final Logger LOG = Logger.getLogger(RedisTracking.class);
