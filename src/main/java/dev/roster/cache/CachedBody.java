@@ -30,6 +30,8 @@ public final class CachedBody {
     private final CacheStatus status;
     /** When the chunks are gzip-encoded: the same body inflated as it is read (lazy, like every Multi); else null. */
     private final Multi<Buffer> inflated;
+    /** Response headers rendered with the answer, as name, value, name, value...; null when none. */
+    private final CharSequence[] headers;
 
     private CachedBody(
             Multi<Buffer> chunks,
@@ -38,7 +40,8 @@ public final class CachedBody {
             boolean present,
             boolean empty,
             CacheStatus status,
-            Multi<Buffer> inflated) {
+            Multi<Buffer> inflated,
+            CharSequence[] headers) {
         this.chunks = chunks;
         this.whole = whole;
         this.etag = etag;
@@ -46,22 +49,22 @@ public final class CachedBody {
         this.empty = empty;
         this.status = status;
         this.inflated = inflated;
+        this.headers = headers;
     }
 
     /** A body held whole; {@code empty} marks an answer with no data (cached with the shorter empty TTL). */
     public static CachedBody of(byte[] bytes, boolean empty) {
-        return new CachedBody(
-                Multi.createFrom().item(Buffer.buffer(bytes)), bytes, contentTag(bytes), true, empty, null, null);
+        return new CachedBody(null, bytes, contentTag(bytes), true, empty, null, null, null);
     }
 
     /** A body produced as a stream; never held whole, neither here nor in Redis (it is stored in chunks). */
     public static CachedBody streamed(Multi<Buffer> chunks, boolean empty) {
-        return new CachedBody(chunks, null, loadTag(), true, empty, null, null);
+        return new CachedBody(chunks, null, loadTag(), true, empty, null, null, null);
     }
 
     /** "Nothing there": cached like any answer, with the empty TTL. */
     public static CachedBody absent() {
-        return new CachedBody(Multi.createFrom().empty(), new byte[0], null, false, true, null, null);
+        return new CachedBody(null, new byte[0], null, false, true, null, null, null);
     }
 
     /**
@@ -75,7 +78,7 @@ public final class CachedBody {
             boolean empty,
             CacheStatus status,
             Multi<Buffer> inflated) {
-        return new CachedBody(chunks, null, etag, present, empty, status, inflated);
+        return new CachedBody(chunks, null, etag, present, empty, status, inflated, null);
     }
 
     /**
@@ -84,14 +87,27 @@ public final class CachedBody {
      */
     public static CachedBody restoredWhole(
             byte[] bytes, String etag, boolean present, boolean empty, CacheStatus status, Multi<Buffer> inflated) {
-        Multi<Buffer> chunks = present
-                ? Multi.createFrom().item(() -> Buffer.buffer(bytes))
-                : Multi.createFrom().empty();
-        return new CachedBody(chunks, present ? bytes : new byte[0], etag, present, empty, status, inflated);
+        return new CachedBody(null, present ? bytes : new byte[0], etag, present, empty, status, inflated, null);
+    }
+
+    /**
+     * This body with response headers rendered for it (name, value, ...), written by the body writer with the body:
+     * an answer that needs no header map of its own.
+     */
+    public CachedBody withHeaders(CharSequence... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("headers come as name, value pairs");
+        }
+        return new CachedBody(chunks, whole, etag, present, empty, status, inflated, namesAndValues);
+    }
+
+    /** Headers to write with the body (name, value, ...), or null. */
+    public CharSequence[] headers() {
+        return headers;
     }
 
     public CachedBody withStatus(CacheStatus newStatus) {
-        return new CachedBody(chunks, whole, etag, present, empty, newStatus, inflated);
+        return new CachedBody(chunks, whole, etag, present, empty, newStatus, inflated, null);
     }
 
     /** The same identity body with its chunks replaced (a stream observed as it flows). */
@@ -99,7 +115,7 @@ public final class CachedBody {
         if (inflated != null) {
             throw new IllegalStateException("the chunks of a gzip-encoded body are the stored ones");
         }
-        return new CachedBody(newChunks, null, etag, present, empty, status, null);
+        return new CachedBody(newChunks, null, etag, present, empty, status, null, null);
     }
 
     /**
@@ -110,7 +126,7 @@ public final class CachedBody {
         if (inflated == null) {
             return this;
         }
-        return new CachedBody(inflated, null, etag, present, empty, status, null);
+        return new CachedBody(inflated, null, etag, present, empty, status, null, null);
     }
 
     /** Whether the chunks are one gzip stream (as stored), to be sent with {@code Content-Encoding: gzip}. */
@@ -123,8 +139,14 @@ public final class CachedBody {
         return etag == null ? null : etag + "-gzip";
     }
 
+    /** The body as chunks: a stream, or a whole body as one chunk (made when asked: a hit is written whole). */
     public Multi<Buffer> chunks() {
-        return chunks;
+        if (chunks != null) {
+            return chunks;
+        }
+        return present
+                ? Multi.createFrom().item(() -> Buffer.buffer(whole))
+                : Multi.createFrom().empty();
     }
 
     /**

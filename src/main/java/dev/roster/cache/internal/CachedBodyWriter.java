@@ -23,7 +23,8 @@ import org.jboss.resteasy.reactive.server.vertx.VertxResteasyReactiveRequestCont
  * Writes a {@link CachedBody} to the response as its chunks arrive, with backpressure (the next chunk is
  * requested only once the previous one was written), so that a listing of any size is never held whole.
  * A whole body (computed whole, or a hit on an entry stored in one value) is sent in one write with
- * {@code Content-Length}; a stream is sent chunked.
+ * {@code Content-Length}; a stream is sent chunked. Headers rendered with the body ({@link CachedBody#headers()})
+ * are written with it.
  */
 @Provider
 public class CachedBodyWriter implements ServerMessageBodyWriter<CachedBody> {
@@ -43,6 +44,12 @@ public class CachedBodyWriter implements ServerMessageBodyWriter<CachedBody> {
 
     @Override
     public void writeResponse(CachedBody body, Type genericType, ServerRequestContext context) {
+        CharSequence[] headers = body.headers();
+        if (headers != null) {
+            for (int i = 0; i < headers.length; i += 2) {
+                context.serverResponse().setResponseHeader(headers[i], headers[i + 1]);
+            }
+        }
         if (body.whole() != null) {
             context.serverResponse().end(body.whole());
             return;

@@ -63,13 +63,10 @@ public class ResultCodec {
         if (!isBody(l) || entry.chunkCount() != 0) {
             return null;
         }
-        return CachedBody.restoredWhole(
-                entry.inline(),
-                entry.etag(),
-                entry.present(),
-                entry.empty(),
-                status,
-                inflated(entry, Multi.createFrom().item(() -> Buffer.buffer(entry.inline()))));
+        Multi<Buffer> inflated = entry.gzip() && entry.present()
+                ? GzipInflation.inflate(Multi.createFrom().item(() -> Buffer.buffer(entry.inline())))
+                : null;
+        return CachedBody.restoredWhole(entry.inline(), entry.etag(), entry.present(), entry.empty(), status, inflated);
     }
 
     /** A computed result marked with what the cache did (values carry no mark). */
