@@ -12,7 +12,9 @@ import jakarta.inject.Singleton;
  * ({@code {...}}) keep an entry and its chunks in one Redis Cluster slot.
  *
  * <ul>
- *   <li>{@code <prefix>:{epoch}}: the global epoch, replaced after an outage in which bumps may have been lost
+ *   <li>{@code <prefix>:{epoch}}: the global epoch, deleted after an outage in which evictions may have been lost
+ *       or when the change feed evicts everything (the next computation creates it afresh), and set anew by the
+ *       lineage check
  *   <li>{@code <prefix>:{epoch}:lineage}: the run id of the Redis server the epoch was set on (same slot)
  *   <li>{@code <prefix>:g:{<tag digest>}}: the generation of a tag
  *   <li>{@code <prefix>:e:<cache>:{<entry id>}}: an entry's head (and inline body)
