@@ -22,8 +22,8 @@ import jakarta.inject.Singleton;
  *   <li>{@code <prefix>:l:{<entry id>}}: the lease of the instance computing the entry
  *   <li>{@code <prefix>:a:{<change id digest>}}: the tags a write announced for the change feed
  *   <li>{@code <prefix>:{epoch}:feed}: the change feed's position (same slot as the epoch)
- *   <li>{@code <prefix>:w:{<tag digest>}}, {@code <prefix>:w:{epoch}}: never written; every lookup deletes one
- *       to learn whether Redis accepts writes there (same slot as the generation, or the epoch)
+ *   <li>{@code <prefix>:w:{<tag digest>}}, {@code <prefix>:w:{epoch}}: never written; a pipelined lookup deletes
+ *       one to learn whether Redis accepts writes there (same slot as the generation, or the epoch)
  * </ul>
  */
 @Singleton
