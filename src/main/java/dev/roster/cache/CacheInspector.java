@@ -19,6 +19,6 @@ public interface CacheInspector {
     /** Deletes the entry of one call (the next call recomputes it); emits whether there was one. */
     Uni<Boolean> evict(Method method, Object... args);
 
-    /** Bumps one tag's generation: every entry depending on it becomes invisible. */
+    /** Deletes one tag's generation: every entry depending on it becomes invisible. */
     Uni<Void> evictTag(Tag tag);
 }

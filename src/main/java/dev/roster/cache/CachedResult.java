@@ -29,7 +29,7 @@ public @interface CachedResult {
 
     /**
      * Tags the result depends on: {@code "kind"} or {@code "kind:{param}"} or {@code "kind:{param.component}"}.
-     * A write that bumps one of them makes the entry invisible at once.
+     * A write that evicts one of them (deletes its generation) makes the entry invisible at once.
      */
     @Nonbinding
     String[] tags() default {};

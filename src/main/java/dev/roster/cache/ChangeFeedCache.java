@@ -23,7 +23,7 @@ public interface ChangeFeedCache {
     /** Evicts these tags; fails when Redis did not apply it. */
     Uni<Void> evict(Collection<Tag> tags);
 
-    /** Makes every stored entry of every instance unreachable (replaces the epoch); fails when not applied. */
+    /** Makes every stored entry of every instance unreachable (deletes the epoch); fails when not applied. */
     Uni<Void> evictAll();
 
     /** The position saved by {@link #savePosition}, null when there is none. */

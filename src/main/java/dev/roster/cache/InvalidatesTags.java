@@ -9,7 +9,7 @@ import java.lang.annotation.Target;
 
 /**
  * Declares the tags a write changes (tags known only while the write runs are declared through
- * {@link TagInvalidator#write}). The generations of these tags are bumped after the write ends (successfully,
+ * {@link TagInvalidator#write}). The generations of these tags are deleted after the write ends (successfully,
  * with a failure, or with its caller gone: the write is run to its end either way) and before its
  * {@code Uni} emits, so that the caller's next read, on any instance, misses every entry that depended on
  * them. Unlike a stock {@code @CacheInvalidate} on a {@code Uni} method, nothing is invalidated before the

@@ -23,13 +23,13 @@ import org.jboss.logging.Logger;
  * Eviction by tag generations, in O(1) per changed tag, without scanning or flushing keys, and the one owner of
  * what the cache owes the store after an outage.
  *
- * <p>A write bumps the generation of each tag it changed; entries stamped with an older generation are never
- * served again and simply expire. Generations and the epoch start at random values and a missing key matches
- * no entry (see {@link Stamp}), so the store may drop any of these keys at any time: that costs misses, never
- * a stale read.
+ * <p>A write deletes the generation of each tag it changed (the next computation creates it at a fresh value);
+ * entries stamped with the old generation are never served again and simply expire. Generations and the epoch
+ * start at random values and a missing key matches no entry (see {@link Stamp}), so the store may drop any of
+ * these keys at any time: that costs misses, never a stale read.
  *
- * <p>When a bump cannot reach the store, or the store was unavailable, the epoch is owed: it is replaced (which
- * invalidates every entry of every instance) as soon as the store answers again, retried in the background,
+ * <p>When an eviction cannot reach the store, or the store was unavailable, the epoch is owed: it is deleted
+ * (which invalidates every entry of every instance) as soon as the store answers again, retried in the background,
  * and this instance does not read from the store before that.
  */
 @Singleton
@@ -44,8 +44,8 @@ public class Evictions implements TagInvalidator, ChangeFeedCache {
     private final NearCache near;
     private final CacheMetrics metrics;
     /**
-     * Debts are counted, not flagged: a replacement settles only the debts owed before it was sent, so a bump
-     * that fails while a replacement is in flight is still owed after it lands.
+     * Debts are counted, not flagged: a deletion settles only the debts owed before it was sent, so an eviction
+     * that fails while a deletion is in flight is still owed after it lands.
      */
     private final AtomicLong owed = new AtomicLong();
 
@@ -156,7 +156,7 @@ public class Evictions implements TagInvalidator, ChangeFeedCache {
 
     /**
      * Settles an owed epoch before this instance reads from the store. Emits false when reads must not use it
-     * yet (the epoch could not be replaced, or another request is replacing it right now).
+     * yet (the epoch could not be deleted, or another request is deleting it right now).
      */
     Uni<Boolean> readyForReads() {
         if (!owing()) {
@@ -191,8 +191,8 @@ public class Evictions implements TagInvalidator, ChangeFeedCache {
     }
 
     /**
-     * Something may have been missed while Redis was unavailable (a bump that failed, an outage, a Redis that
-     * lost data): replace the epoch before reading again, and as soon as Redis answers, so that the other
+     * Something may have been missed while Redis was unavailable (an eviction that failed, an outage, a Redis
+     * that lost data): delete the epoch before reading again, and as soon as Redis answers, so that the other
      * instances stop serving entries from before it too.
      */
     void owe(String why) {

@@ -11,7 +11,7 @@ import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 
 /**
- * Runs an {@link InvalidatesTags} method as a {@link TagInvalidator#write}: its tags are bumped after the write
+ * Runs an {@link InvalidatesTags} method as a {@link TagInvalidator#write}: its tags are evicted after the write
  * ended, however it ended (a failure that is {@code NothingWritten} aside), even if the caller went away, and
  * before its {@code Uni} emits, so that the response is sent only once every affected view is invalid.
  */

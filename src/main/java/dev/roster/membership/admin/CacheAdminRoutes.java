@@ -22,7 +22,7 @@ import java.util.Map;
  *   <li>{@code GET /q/roster/cache/explain?path=/teams/ALPHA/members%3Flimit%3D10}: key, key hash, tags and
  *       their generations, TTL left, size and chunks, load time of the entry that request path uses;
  *   <li>{@code POST /q/roster/cache/evict?path=…}: deletes that entry;
- *   <li>{@code POST /q/roster/cache/evict-tag?kind=team&value=ALPHA}: bumps one tag.
+ *   <li>{@code POST /q/roster/cache/evict-tag?kind=team&value=ALPHA}: evicts one tag.
  * </ul>
  *
  * In prod every route here needs a bearer token with group roster-writer, like the write routes: the
@@ -110,7 +110,7 @@ public class CacheAdminRoutes {
                         e -> answers.problem(context, 503, "Service Unavailable", "Redis is unreachable"));
     }
 
-    /** One of the tags the API's writes bump, or null: a tag no entry depends on would evict nothing. */
+    /** One of the tags the API's writes evict, or null: a tag no entry depends on would evict nothing. */
     private static Tag tag(String kind, String value) {
         boolean hasValue = value != null && !value.isBlank();
         if ("teams".equals(kind) && !hasValue) {

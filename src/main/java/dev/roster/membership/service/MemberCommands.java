@@ -24,9 +24,9 @@ import java.util.function.Supplier;
 
 /**
  * Every write of the API. Each declares the tags it may change before sending the command that may change
- * them; the cache bumps them after the write (however it ends, even when the client went away) and before the
+ * them; the cache evicts them after the write (however it ends, even when the client went away) and before the
  * answer, so the writer (and everyone else) never reads its own write stale. Only a failure that proves the
- * command was never sent ({@link WriteFailures#markNeverSent}) skips the bump, so that stale-if-error keeps
+ * command was never sent ({@link WriteFailures#markNeverSent}) skips the eviction, so that stale-if-error keeps
  * answering; an outcome-unknown write (a timeout after sending, {@code timeoutMS} included) is a landed write.
  */
 @ApplicationScoped

@@ -82,7 +82,7 @@ public interface EntryStore {
      */
     Uni<Void> bump(Collection<Tag> tags, Collection<String> applied, long keepMillis);
 
-    /** Replaces the global epoch with a fresh value: every stored entry stops matching. */
+    /** Deletes the global epoch (the next computation creates a fresh one): every stored entry stops matching. */
     Uni<Void> replaceEpoch();
 
     /**

@@ -42,7 +42,7 @@ public record Stamp(long epoch, long[] generations) {
 
     /**
      * Whether {@code later} is this stamp with nothing changed but absent components created since: then no
-     * write happened in between (a write bumps existing keys only).
+     * write happened in between (a write deletes existing keys, it creates none).
      */
     public boolean continuedBy(Stamp later) {
         if (!same(epoch, later.epoch) || generations.length != later.generations.length) {

@@ -20,15 +20,15 @@ import java.util.function.Supplier;
  * work here: {@code cache.gets{cache,result=hit|miss}}, {@code cache.puts{cache}}, {@code cache.evictions{cache}}
  * and the load timer {@code cache.loads{cache,result=success|failure}} (the names of {@code CaffeineStatsCounter};
  * its latency buckets are set where the HTTP and MongoDB timers' are, in {@code dev.roster.observe}). A get is one lookup by one caller: a miss stays a miss
- * even when it is then answered by another instance's entry, so {@code hit + miss} counts lookups. Tag bumps
- * have no cache: they count as {@code cache.evictions{cache="roster-tags"}}.
+ * even when it is then answered by another instance's entry, so {@code hit + miss} counts lookups. Deleted tag
+ * generations have no cache: they count as {@code cache.evictions{cache="roster-tags"}}.
  *
  * <p>The rest has no standard name and keeps Roster's: {@code roster.cache.bypasses{cache}} (cache switched
  * off), {@code roster.cache.fallbacks{cache}} (served without Redis), {@code roster.cache.stale{cache}}
  * (expired copies served because computing failed), {@code roster.cache.errors{cache,operation}},
  * {@code roster.cache.coalesced{cache}}, {@code roster.cache.lease.waits}, {@code .timeouts}, {@code .late.hits}
  * and {@code .served}, {@code roster.cache.early.refreshes}, {@code roster.cache.audits{result}} and
- * {@code roster.cache.epoch.bumps}. The circuit's gauge is {@link CircuitStateGauge}.
+ * {@code roster.cache.epoch.bumps} (epoch deletions). The circuit's gauge is {@link CircuitStateGauge}.
  */
 @Singleton
 public class CacheMetrics {
@@ -68,8 +68,8 @@ public class CacheMetrics {
     }
 
     /**
-     * The gauge {@code roster.cache.evictions.owed}: 1 while this instance owes the store an epoch replacement
-     * (evictions may have been lost in an outage; it serves without the cache until the epoch is replaced).
+     * The gauge {@code roster.cache.evictions.owed}: 1 while this instance owes the store an epoch deletion
+     * (evictions may have been lost in an outage; it serves without the cache until the epoch is deleted).
      */
     public void evictionsOwed(java.util.function.BooleanSupplier owing) {
         io.micrometer.core.instrument.Gauge.builder("roster.cache.evictions.owed", () -> owing.getAsBoolean() ? 1 : 0)
@@ -154,7 +154,7 @@ public class CacheMetrics {
         loads(cache, "failure").record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Tag generations bumped by a write: {@code cache.evictions{cache="roster-tags"}}. */
+    /** Tag generations deleted by a write: {@code cache.evictions{cache="roster-tags"}}. */
     public void evictions(int tags) {
         counters.computeIfAbsent(
                         new MeterKey("cache.evictions", TAGS_CACHE, null),

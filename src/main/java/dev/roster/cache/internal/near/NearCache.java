@@ -133,7 +133,7 @@ public class NearCache implements StampChanges.Listener {
         }
     }
 
-    /** This instance is about to bump these tags: drop them first, so its next read goes to Redis. */
+    /** This instance is about to evict these tags: drop them first, so its next read goes to Redis. */
     public void forget(Collection<Tag> tags) {
         sequence.incrementAndGet();
         if (changes == null) {

@@ -12,7 +12,9 @@ import jakarta.inject.Singleton;
  * ({@code {...}}) keep an entry and its chunks in one Redis Cluster slot.
  *
  * <ul>
- *   <li>{@code <prefix>:{epoch}}: the global epoch, replaced after an outage in which bumps may have been lost
+ *   <li>{@code <prefix>:{epoch}}: the global epoch, deleted after an outage in which evictions may have been lost
+ *       or when the change feed evicts everything (the next computation creates it afresh), and set anew by the
+ *       lineage check
  *   <li>{@code <prefix>:{epoch}:lineage}: the run id of the Redis server the epoch was set on (same slot)
  *   <li>{@code <prefix>:g:{<tag digest>}}: the generation of a tag
  *   <li>{@code <prefix>:e:<cache>:{<entry id>}}: an entry's head (and inline body)
@@ -20,8 +22,8 @@ import jakarta.inject.Singleton;
  *   <li>{@code <prefix>:l:{<entry id>}}: the lease of the instance computing the entry
  *   <li>{@code <prefix>:a:{<change id digest>}}: the tags a write announced for the change feed
  *   <li>{@code <prefix>:{epoch}:feed}: the change feed's position (same slot as the epoch)
- *   <li>{@code <prefix>:w:{<tag digest>}}, {@code <prefix>:w:{epoch}}: never written; every lookup deletes one
- *       to learn whether Redis accepts writes there (same slot as the generation, or the epoch)
+ *   <li>{@code <prefix>:w:{<tag digest>}}, {@code <prefix>:w:{epoch}}: never written; a pipelined lookup deletes
+ *       one to learn whether Redis accepts writes there (same slot as the generation, or the epoch)
  * </ul>
  */
 @Singleton
