@@ -55,7 +55,7 @@ import org.bson.Document;
  * --members 12 --rounds 3 --delay-ms 1000 --out event.tsv}: members {@code disc_<i>} on teams DISC_X / DISC_Y;
  * per round every view is made a cache hit on both instances, then each member is moved to the other team by a
  * raw-socket {@code PUT} to B (the proxied instance) whose socket is closed before any answer: half once their
- * {@code findAndModify} has reached MongoDB (its reply held by the proxy), half right after the request was sent.
+ * {@code update} has reached MongoDB (its reply held by the proxy), half right after the request was sent.
  * Once every held reply has reached B, both instances must serve what MongoDB holds (read directly, not through
  * the proxy): the member views, both listings and the two rows of {@code /teams}.
  *
@@ -422,20 +422,20 @@ public class WriteFaults {
                     warm(names, List.of(x, y));
                     int half = names.size() / 2;
                     // (1) sockets closed once the write reached MongoDB; its reply is held by the proxy
-                    long[] c0 = proxy.count("findAndModify");
+                    long[] c0 = proxy.count("update");
                     proxy.send("delay " + delayMillis + " findAndModify,update,delete,insert");
                     List<Socket> open = new ArrayList<>();
                     for (int i = 0; i < half; i++) {
                         open.add(rawPut(names.get(i), other(before.get(names.get(i)).team(), x, y), "disc-r" + round + "-" + i));
                     }
                     writes += half;
-                    boolean reached = awaitCount(proxy, "findAndModify", 0, c0[0] + half, 10_000);
+                    boolean reached = awaitCount(proxy, "update", 0, c0[0] + half, 10_000);
                     for (Socket s : open) {
                         Proxy.close(s);
                     }
                     abandonedAfterForward += half;
                     if (!reached) {
-                        failure("round " + round + ": only " + (proxy.count("findAndModify")[0] - c0[0]) + " of " + half
+                        failure("round " + round + ": only " + (proxy.count("update")[0] - c0[0]) + " of " + half
                                 + " PUTs reached MongoDB within 10 s of being sent");
                     }
                     // (2) sockets closed right after the request was written
@@ -446,10 +446,10 @@ public class WriteFaults {
                     writes += names.size() - half;
                     abandonedAtOnce += names.size() - half;
                     // every write that reached MongoDB has had its reply passed on to B, and none came for 1.5 s
-                    if (!awaitQuiet(proxy, "findAndModify", 15_000)) {
+                    if (!awaitQuiet(proxy, "update", 15_000)) {
                         failure("round " + round + ": the held replies were not all passed on within 15 s");
                     }
-                    long[] c1 = proxy.count("findAndModify");
+                    long[] c1 = proxy.count("update");
                     heldReplies += c1[2] - c0[2];
                     proxy.send("pass");
                     Thread.sleep(200); // B's eviction follows MongoDB's reply within a Redis round trip
@@ -507,7 +507,7 @@ public class WriteFaults {
                     }
                     before = truth(stored, names);
                     warm(names, List.of(x, y));
-                    long swallowed0 = proxy.count("findAndModify")[3];
+                    long swallowed0 = proxy.count("update")[3];
                     proxy.send("drop findAndModify,update,delete,insert");
                     List<Future<Answer>> answers = new ArrayList<>();
                     List<String> what = new ArrayList<>();
@@ -532,7 +532,7 @@ public class WriteFaults {
                                     + abbreviate(r.body()));
                         }
                     }
-                    swallowedReplies += proxy.count("findAndModify")[3] - swallowed0;
+                    swallowedReplies += proxy.count("update")[3] - swallowed0;
                     proxy.send("pass");
                     Map<String, Truth> truth = truth(stored, names);
                     for (int pass = 0; pass < 3; pass++) { // at once, no settling time: the 503 was the answer
