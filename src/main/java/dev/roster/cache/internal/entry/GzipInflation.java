@@ -1,10 +1,10 @@
 package dev.roster.cache.internal.entry;
 
+import io.netty.buffer.Unpooled;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.core.buffer.Buffer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.zip.CRC32;
@@ -21,7 +21,7 @@ import java.util.zip.ZipException;
  */
 public final class GzipInflation {
 
-    static final int PIECE_BYTES = 64 * 1024;
+    static final int PIECE_BYTES = 256 * 1024;
 
     private static final int HEADER_BYTES = 10;
     private static final int TRAILER_BYTES = 8;
@@ -113,7 +113,8 @@ public final class GzipInflation {
             }
             crc.update(out, 0, n);
             outputBytes += n;
-            return Buffer.buffer(n == out.length ? out : Arrays.copyOf(out, n));
+            // Wrapped, not copied: the piece is written from the array it was inflated into.
+            return Buffer.newInstance(io.vertx.core.buffer.Buffer.buffer(Unpooled.wrappedBuffer(out, 0, n)));
         } catch (DataFormatException | ZipException e) {
             throw new IllegalStateException("a stored gzip body is corrupt", e);
         }
