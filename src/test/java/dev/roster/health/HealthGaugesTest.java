@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.roster.support.ControlledMongo;
 import dev.roster.support.ControlledRedis;
+import dev.roster.support.ScrapedMetrics;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -113,16 +114,7 @@ class HealthGaugesTest {
 
     /** The value of one series on {@code /q/metrics}; fails when the series is missing. */
     private double metric(String series) {
-        String body = given().get(management + "metrics")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString();
-        return body.lines()
-                .filter(line -> line.startsWith(series + " "))
-                .mapToDouble(line ->
-                        Double.parseDouble(line.substring(series.length() + 1).split(" ")[0]))
-                .findFirst()
+        return ScrapedMetrics.value(management, series)
                 .orElseThrow(() -> new AssertionError(series + " is not on /q/metrics"));
     }
 }

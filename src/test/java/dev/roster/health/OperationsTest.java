@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.roster.support.Api;
+import dev.roster.support.ScrapedMetrics;
 import dev.roster.support.Unique;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -72,17 +73,7 @@ class OperationsTest {
 
     /** The value of one series on {@code /q/metrics} (0 when it is not there yet). */
     private double metric(String series) {
-        String body = given().get(management + "metrics")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString();
-        return body.lines()
-                .filter(line -> line.startsWith(series + " "))
-                .mapToDouble(line ->
-                        Double.parseDouble(line.substring(series.length() + 1).split(" ")[0]))
-                .findFirst()
-                .orElse(0);
+        return ScrapedMetrics.value(management, series).orElse(0);
     }
 
     @Test

@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.roster.support.Api;
 import dev.roster.support.Unique;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** What a small hit costs Redis, counted by Redis itself ({@code INFO commandstats}). */
@@ -25,12 +21,7 @@ class HitCommandsTest {
     Redis redis;
 
     private long calls(String command) {
-        String stats = redis.send(Request.cmd(Command.INFO).arg("commandstats"))
-                .await()
-                .atMost(WAIT)
-                .toString();
-        Matcher m = Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(stats);
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
+        return CommandStats.calls(redis, command);
     }
 
     /**

@@ -14,8 +14,6 @@ import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The cache's Lua scripts travel as digests, and a Redis that forgot them is taught them again. */
@@ -36,12 +34,7 @@ class ScriptsTest {
     }
 
     private long calls(String command) {
-        String stats = redis.send(Request.cmd(Command.INFO).arg("commandstats"))
-                .await()
-                .atMost(WAIT)
-                .toString();
-        Matcher m = Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(stats);
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
+        return CommandStats.calls(redis, command);
     }
 
     private static void changeRole(String name, String role) {
