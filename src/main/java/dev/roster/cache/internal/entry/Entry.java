@@ -6,6 +6,9 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The head of a cache entry, as stored in its Redis value: the stamp it is valid for, timing, the entity tag
@@ -71,25 +74,34 @@ public record Entry(
 
     /** Decodes an entry, or returns null for bytes of another format (they are then treated as a miss). */
     public static Entry decode(byte[] value) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
-            if (in.readUnsignedShort() != MAGIC || in.readUnsignedByte() != FORMAT) {
+        return decode(ByteBuffer.wrap(value));
+    }
+
+    /**
+     * Decodes an entry from a view of the stored value (a Redis reply's buffer, not copied first); only the
+     * inline body is copied out. Null for bytes of another format.
+     */
+    public static Entry decode(ByteBuffer value) {
+        try {
+            ByteBuffer in = value.duplicate().order(ByteOrder.BIG_ENDIAN);
+            if ((in.getShort() & 0xffff) != MAGIC || (in.get() & 0xff) != FORMAT) {
                 return null;
             }
-            int flags = in.readUnsignedByte();
-            long epoch = in.readLong();
-            long[] generations = new long[in.readInt()];
+            int flags = in.get() & 0xff;
+            long epoch = in.getLong();
+            long[] generations = new long[in.getInt()];
             for (int i = 0; i < generations.length; i++) {
-                generations[i] = in.readLong();
+                generations[i] = in.getLong();
             }
-            long created = in.readLong();
-            long ttl = in.readLong();
-            long loadMicros = in.readLong();
-            String etag = in.readUTF();
-            String loadId = in.readUTF();
-            int chunks = in.readInt();
-            long total = in.readLong();
-            byte[] inline = new byte[in.readInt()];
-            in.readFully(inline);
+            long created = in.getLong();
+            long ttl = in.getLong();
+            long loadMicros = in.getLong();
+            String etag = utf(in);
+            String loadId = utf(in);
+            int chunks = in.getInt();
+            long total = in.getLong();
+            byte[] inline = new byte[in.getInt()];
+            in.get(inline);
             return new Entry(
                     new Stamp(epoch, generations),
                     (flags & PRESENT) != 0,
@@ -103,8 +115,27 @@ public record Entry(
                     total,
                     inline,
                     (flags & GZIP) != 0);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** A string as {@link DataOutputStream#writeUTF} wrote it (modified UTF-8 behind a two-byte length). */
+    private static String utf(ByteBuffer in) {
+        byte[] bytes = new byte[in.getShort() & 0xffff];
+        in.get(bytes);
+        for (byte b : bytes) {
+            if (b <= 0) {
+                try {
+                    ByteArrayOutputStream framed = new ByteArrayOutputStream(bytes.length + 2);
+                    new DataOutputStream(framed).writeShort(bytes.length);
+                    framed.write(bytes);
+                    return new DataInputStream(new ByteArrayInputStream(framed.toByteArray())).readUTF();
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("not modified UTF-8", e);
+                }
+            }
+        }
+        return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 }

@@ -105,7 +105,8 @@ public class RedisEntryStore implements EntryStore {
     private static Found found(Lookup l, LeaseRequest lease, List<Response> responses, int first, int leaseAt) {
         Stamp current = stampOf(responses, first + 1, l.tags().size());
         Response head = responses.get(first);
-        Entry entry = head == null ? null : Entry.decode(head.toBytes());
+        Entry entry =
+                head == null ? null : Entry.decode(head.toBuffer().getByteBuf().nioBuffer());
         Response leaseReply = leaseAt < 0 ? null : responses.get(leaseAt);
         return new Found(
                 current,
