@@ -15,8 +15,9 @@ import java.util.Optional;
  * without a MongoDB. Its Redis comes from {@link TestServers#onlyRedis()}, under a key prefix of its own.
  *
  * <p>On a named MongoDB ({@link NamedServers}) the application reaches it through a {@link TcpProxy} instead:
- * stopping refuses every connection, and starting again drops this resource's own database first (an empty
- * server, as far as the application can tell). That needs a connection string a proxy can stand in for
+ * stopping refuses every connection, and starting again first drops the indexes of this resource's own database
+ * ({@link NamedServers#dropIndexes}): a server that came back without them, which is what the tests of an empty
+ * restart check (the indexes are re-created); its documents stay. That needs a connection string a proxy can stand in for
  * ({@link NamedServers#proxyableMongoHost()}); otherwise {@link #assumeControllable()} skips the test.
  */
 public class ControlledMongo implements QuarkusTestResourceLifecycleManager {
@@ -101,7 +102,7 @@ public class ControlledMongo implements QuarkusTestResourceLifecycleManager {
     public static synchronized void startServer() {
         if (NamedServers.mongo().isPresent()) {
             if (proxy != null) {
-                NamedServers.dropDatabase(database);
+                NamedServers.dropIndexes(database);
                 proxy.pass();
             }
             return;

@@ -101,6 +101,24 @@ public final class NamedServers {
     }
 
     /**
+     * Drops every index of one database of this run, as a server that restarted without them would look to the
+     * application (which must re-create them). The documents stay: deleting them, or dropping the database, would
+     * put events without the application's announcements in the change stream, and the application evicts every
+     * entry when it reads such an event, long after the test that caused it.
+     */
+    public static void dropIndexes(String name) {
+        if (!databases().contains(name)) {
+            throw new IllegalArgumentException(name + " is not a database of this run");
+        }
+        try (MongoClient client = MongoClients.create(mongo().orElseThrow())) {
+            var database = client.getDatabase(name);
+            for (String collection : database.listCollectionNames()) {
+                database.getCollection(collection).dropIndexes();
+            }
+        }
+    }
+
+    /**
      * The single host:port of the named MongoDB when a TCP proxy can stand in front of it: one host, no SRV
      * record, no TLS (the proxy reads the wire protocol). Empty for a replica set named by several hosts, whose
      * driver would reach the members past the proxy.
