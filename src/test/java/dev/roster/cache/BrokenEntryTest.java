@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.roster.support.Api;
+import dev.roster.support.RedisNodes;
 import dev.roster.support.Unique;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -11,7 +12,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
-import io.vertx.mutiny.redis.client.Response;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,22 +46,11 @@ class BrokenEntryTest {
     @Inject
     Redis redis;
 
+    @Inject
+    RosterCacheConfig config;
+
     private List<String> chunkKeys() {
-        List<String> found = new ArrayList<>();
-        String cursor = "0";
-        do {
-            Response r = redis.send(Request.cmd(Command.SCAN)
-                            .arg(cursor)
-                            .arg("MATCH")
-                            .arg("roster:c:*")
-                            .arg("COUNT")
-                            .arg(1000))
-                    .await()
-                    .atMost(WAIT);
-            cursor = r.get(0).toString();
-            r.get(1).forEach(k -> found.add(k.toString()));
-        } while (!"0".equals(cursor));
-        return found;
+        return RedisNodes.fromConfig().keys(config.keyPrefix() + ":c:*");
     }
 
     /** The last chunk of the load with the most chunks (the big listing's). */

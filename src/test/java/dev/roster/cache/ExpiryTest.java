@@ -14,12 +14,18 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import java.net.URL;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Around an entry's expiry: early refresh keeps a hot key hitting; stale-if-error covers a MongoDB outage. */
 @QuarkusTest
 @TestProfile(ShortTtlProfile.class)
 class ExpiryTest {
+
+    @BeforeEach
+    void controllableMongoOnly() {
+        ControlledMongo.assumeControllable();
+    }
 
     private static final long TTL_MILLIS = 2_000;
 

@@ -9,6 +9,7 @@ import dev.roster.support.Api;
 import dev.roster.support.ControlledRedis;
 import dev.roster.support.ControlledRedisProfile;
 import dev.roster.support.LogCapture;
+import dev.roster.support.NamedServers;
 import dev.roster.support.Unique;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,12 +26,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Redis down is slower, never broken; and nothing stored before an outage is served after it. */
 @QuarkusTest
 @TestProfile(ControlledRedisProfile.class)
 class RedisOutageTest {
+
+    @BeforeEach
+    void ownRedisOnly() {
+        NamedServers.assumeEmbeddedRedis("it kills Redis, freezes it and restarts it from an older snapshot");
+    }
 
     private static final Duration RECOVERY = Duration.ofSeconds(15);
     private static final String CIRCUIT = "dev.roster.cache.internal.redis.RedisCircuit";

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.bson.Document;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** The staleness audit finds what a write that bypassed the API left stale, and nothing when all is fresh. */
@@ -20,6 +21,9 @@ class StalenessAuditTest {
 
     @Inject
     ReactiveMongoClient mongo;
+
+    @ConfigProperty(name = "quarkus.mongodb.database")
+    String database;
 
     @Inject
     MeterRegistry registry;
@@ -41,7 +45,7 @@ class StalenessAuditTest {
         Api.memberView(name).then().statusCode(200);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> audits("match") > matchesBefore);
         double mismatches = audits("mismatch");
-        mongo.getDatabase("roster")
+        mongo.getDatabase(database)
                 .getCollection("members")
                 .updateOne(new Document("name", name), new Document("$set", new Document("role", "sneaky")))
                 .await()

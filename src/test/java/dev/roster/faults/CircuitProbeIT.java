@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CircuitProbeIT {
 
     @RegisterExtension
-    static final FaultFleet FLEET = new FaultFleet();
+    static final FaultFleet FLEET = FaultFleet.controllingRedis("it freezes the Redis process with SIGSTOP");
 
     /** Longer than {@code roster.cache.circuit-open-duration} (1 s by default). */
     private static final Duration PAST_OPEN_PERIOD = Duration.ofMillis(1500);

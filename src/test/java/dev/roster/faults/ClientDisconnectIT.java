@@ -70,7 +70,7 @@ class ClientDisconnectIT {
         awaitAbove(proxy::answered, "update", answered, "MongoDB's answer to reach the instance");
         proxy.pass();
 
-        try (StoredMembers stored = new StoredMembers(FLEET.fleet().directMongoUri())) {
+        try (StoredMembers stored = new StoredMembers(FLEET.fleet())) {
             assertEquals(Optional.of(to), stored.teamOf(name), "precondition: the write landed in MongoDB");
         }
         Map<String, View> views = new LinkedHashMap<>();
@@ -128,7 +128,7 @@ class ClientDisconnectIT {
         proxy.pass();
 
         Map<String, String> truth;
-        try (StoredMembers stored = new StoredMembers(FLEET.fleet().directMongoUri())) {
+        try (StoredMembers stored = new StoredMembers(FLEET.fleet())) {
             truth = stored.teamsOf(names);
         }
         long moved = truth.values().stream().filter(to::equals).count();

@@ -1,6 +1,7 @@
 package dev.roster.faults;
 
 import dev.roster.support.Fleet;
+import dev.roster.support.NamedServers;
 import dev.roster.support.TcpProxy;
 import dev.roster.support.Unique;
 import java.net.URI;
@@ -24,6 +25,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * (a fault a previous test injected left it broken, e.g. a circuit that never closes again) is restarted and
  * reported on stdout, so no test depends on another's leftovers or on the order of tests.
  *
+ * <p>On servers the user named ({@link NamedServers}) the fleet's MongoDB proxy stands in front of the named
+ * MongoDB (which needs a connection string a proxy can stand in for, or every fault test is skipped), and Redis
+ * is the named one, which the fleet does not control: a test that freezes, kills or reconfigures Redis declares
+ * it ({@link #controllingRedis}) and is skipped there.
+ *
  * <p>Settings, for every instance: MongoDB read timeout 2 s (a lost reply becomes an error quickly), bulk
  * batches of 10, listings over 50 members streamed, and a 2 s wait for another instance's lease (so waiting on
  * a lease that nobody will fill shows up as a lease timeout).
@@ -32,18 +38,47 @@ public final class FaultFleet implements BeforeAllCallback, BeforeEachCallback {
 
     private static final Duration SETTLE = Duration.ofSeconds(8);
 
+    private final String redisControl;
     private Fleet fleet;
+
+    public FaultFleet() {
+        this(null);
+    }
+
+    private FaultFleet(String redisControl) {
+        this.redisControl = redisControl;
+    }
+
+    /**
+     * The fleet for a test class that controls the Redis server itself ({@code what}: how), skipped on a named
+     * Redis.
+     */
+    public static FaultFleet controllingRedis(String what) {
+        return new FaultFleet(what);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        NamedServers.skipUnless(
+                context.getRequiredTestClass().getSimpleName(),
+                NamedServers.mongo().isEmpty()
+                        || NamedServers.proxyableMongoHost().isPresent(),
+                "the fault fleet reaches MongoDB through a TCP proxy, which needs " + Fleet.MONGO_PROXY_NEEDS);
         fleet = context.getRoot()
                 .getStore(ExtensionContext.Namespace.GLOBAL)
                 .computeIfAbsent(FaultFleet.class, k -> startFleet(), Running.class)
                 .fleet();
     }
 
+    /** Skips each test of a class {@link #controllingRedis} on a named Redis (each counted as skipped). */
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
+        if (redisControl != null) {
+            NamedServers.skipUnless(
+                    context.getRequiredTestClass().getSimpleName(),
+                    NamedServers.redis().isEmpty(),
+                    "needs a Redis of its own: " + redisControl + "; -D" + NamedServers.REDIS_PROPERTY + " names one");
+        }
         settle();
     }
 
@@ -68,6 +103,7 @@ public final class FaultFleet implements BeforeAllCallback, BeforeEachCallback {
         return fleet.directMongoUri();
     }
 
+    /** The fleet's own Redis; only in a class declared {@link #controllingRedis}. */
     public Fleet.RedisControl redis() {
         return fleet.redis();
     }
@@ -99,13 +135,15 @@ public final class FaultFleet implements BeforeAllCallback, BeforeEachCallback {
 
     private void settle() throws Exception {
         fleet.mongoProxy().pass();
-        if (fleet.redis().frozen()) {
-            fleet.redis().thaw();
+        if (fleet.redisControllable()) {
+            if (fleet.redis().frozen()) {
+                fleet.redis().thaw();
+            }
+            if (!fleet.redis().running()) {
+                fleet.redis().start();
+            }
+            fleet.redis().acceptWrites();
         }
-        if (!fleet.redis().running()) {
-            fleet.redis().start();
-        }
-        fleet.redis().acceptWrites();
         for (Fleet.Instance instance : fleet.instances()) {
             if (!instance.process().isAlive() || !servesFromCache(instance)) {
                 System.out.println("[fault-fleet] " + instance.name() + " did not serve a hit within "

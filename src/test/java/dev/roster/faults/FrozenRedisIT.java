@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FrozenRedisIT {
 
     @RegisterExtension
-    static final FaultFleet FLEET = new FaultFleet();
+    static final FaultFleet FLEET = FaultFleet.controllingRedis("it freezes the Redis process with SIGSTOP");
 
     private static final int CLIENTS = 16;
 

@@ -147,7 +147,7 @@ class LostReplyIT {
     }
 
     private static void assertLanded(String name, Optional<String> team) {
-        try (StoredMembers stored = new StoredMembers(FLEET.fleet().directMongoUri())) {
+        try (StoredMembers stored = new StoredMembers(FLEET.fleet())) {
             assertEquals(team, stored.teamOf(name), "precondition: the write landed in MongoDB");
         }
     }

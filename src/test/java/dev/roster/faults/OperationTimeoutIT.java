@@ -42,7 +42,7 @@ class OperationTimeoutIT {
     static void startInstanceWithOperationTimeout() throws Exception {
         Fleet fleet = FLEET.fleet();
         fleet.start(
-                NAME, List.of("-Dquarkus.mongodb.connection-string=" + fleet.mongoUri() + "/?timeoutMS=" + TIMEOUT_MS));
+                NAME, List.of("-Dquarkus.mongodb.connection-string=" + fleet.mongoUriWith("timeoutMS=" + TIMEOUT_MS)));
     }
 
     @AfterAll
@@ -68,7 +68,7 @@ class OperationTimeoutIT {
 
         assertEquals(503, put.statusCode(), put.body());
         assertTrue(put.headers().firstValue("Retry-After").isPresent(), "a 503 says when to retry");
-        try (StoredMembers stored = new StoredMembers(FLEET.fleet().directMongoUri())) {
+        try (StoredMembers stored = new StoredMembers(FLEET.fleet())) {
             assertEquals(Optional.of(to), stored.teamOf(name), "precondition: the write landed in MongoDB");
         }
         List<Executable> views = client.movedEverywhere(List.of(csot, other), name, from, to);

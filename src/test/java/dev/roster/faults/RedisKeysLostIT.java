@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roster.support.Fleet;
+import dev.roster.support.RedisNodes;
 import dev.roster.support.Resp;
 import dev.roster.support.Unique;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -99,34 +101,7 @@ class RedisKeysLostIT {
             }));
         }
         running.add(threads.submit(() -> {
-            try (Resp redis = new Resp(FLEET.redis().port(), 5_000)) {
-                String cursor = "0";
-                while (!stop.get()) {
-                    @SuppressWarnings("unchecked")
-                    List<Object> reply = (List<Object>) redis.call("SCAN", cursor, "MATCH", "roster:*", "COUNT", "200");
-                    cursor = (String) reply.get(0);
-                    @SuppressWarnings("unchecked")
-                    List<Object> keys = (List<Object>) reply.get(1);
-                    List<String> victims = new ArrayList<>();
-                    for (Object key : keys) {
-                        if (ThreadLocalRandom.current().nextInt(3) == 0) {
-                            victims.add((String) key);
-                        }
-                    }
-                    if (ThreadLocalRandom.current().nextInt(10) == 0) {
-                        victims.add("roster:{epoch}");
-                    }
-                    if (!victims.isEmpty()) {
-                        List<String> command = new ArrayList<>(List.of("DEL"));
-                        command.addAll(victims);
-                        deletedKeys.addAndGet((Long) redis.call(command.toArray(String[]::new)));
-                        deletedStampKeys.addAndGet(victims.stream()
-                                .filter(k -> k.startsWith("roster:g:") || k.equals("roster:{epoch}"))
-                                .count());
-                    }
-                    Thread.sleep(3);
-                }
-            }
+            deleteKeysAtRandom(stop, deletedKeys, deletedStampKeys);
             return null;
         }));
 
@@ -158,5 +133,56 @@ class RedisKeysLostIT {
             }
         }
         return "(absent)";
+    }
+
+    /**
+     * Until {@code stop}: walks the fleet's keys with SCAN on every Redis primary and deletes a third of them, and
+     * now and then the epoch (on a cluster, only its own primary takes it; the others answer MOVED).
+     */
+    @SuppressWarnings("unchecked")
+    private static void deleteKeysAtRandom(AtomicBoolean stop, AtomicLong deletedKeys, AtomicLong deletedStampKeys)
+            throws Exception {
+        String prefix = FLEET.fleet().keyPrefix();
+        String epoch = prefix + ":{epoch}";
+        List<Resp> nodes = new ArrayList<>();
+        for (RedisNodes.Node node : FLEET.fleet().redisNodes().primaries()) {
+            nodes.add(node.open(5_000));
+        }
+        try {
+            String[] cursors = new String[nodes.size()];
+            Arrays.fill(cursors, "0");
+            while (!stop.get()) {
+                for (int n = 0; n < nodes.size(); n++) {
+                    Resp redis = nodes.get(n);
+                    List<Object> reply =
+                            (List<Object>) redis.call("SCAN", cursors[n], "MATCH", prefix + ":*", "COUNT", "200");
+                    cursors[n] = (String) reply.get(0);
+                    List<String> victims = new ArrayList<>();
+                    for (Object key : (List<Object>) reply.get(1)) {
+                        if (ThreadLocalRandom.current().nextInt(3) == 0) {
+                            victims.add((String) key);
+                        }
+                    }
+                    if (ThreadLocalRandom.current().nextInt(10 * nodes.size()) == 0) {
+                        victims.add(epoch);
+                    }
+                    for (String victim : victims) {
+                        try {
+                            deletedKeys.addAndGet((Long) redis.call("DEL", victim));
+                        } catch (Resp.Error moved) {
+                            continue;
+                        }
+                        if (victim.startsWith(prefix + ":g:") || victim.equals(epoch)) {
+                            deletedStampKeys.incrementAndGet();
+                        }
+                    }
+                }
+                Thread.sleep(3);
+            }
+        } finally {
+            for (Resp redis : nodes) {
+                redis.close();
+            }
+        }
     }
 }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisRefusesWritesIT {
 
     @RegisterExtension
-    static final FaultFleet FLEET = new FaultFleet();
+    static final FaultFleet FLEET =
+            FaultFleet.controllingRedis("CLIENT PAUSE, REPLICAOF and CONFIG SET act on the whole server");
 
     /** Longer than any request of the test: the pause is lifted by the test, not by time. */
     private static final Duration PAUSE = Duration.ofSeconds(30);
@@ -38,7 +39,9 @@ class RedisRefusesWritesIT {
 
     @AfterEach
     void restoreRedis() {
-        FLEET.redis().acceptWrites();
+        if (FLEET.fleet().redisControllable()) {
+            FLEET.redis().acceptWrites();
+        }
     }
 
     @Test

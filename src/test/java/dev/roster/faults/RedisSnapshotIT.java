@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisSnapshotIT {
 
     @RegisterExtension
-    static final FaultFleet FLEET = new FaultFleet();
+    static final FaultFleet FLEET = FaultFleet.controllingRedis("it kills Redis and restarts it from a snapshot");
 
     /** Answers from the cache (not bypassing it) each view must give on each instance after the restart. */
     private static final int CACHED_ANSWERS = 2;

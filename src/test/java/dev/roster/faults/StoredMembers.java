@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import dev.roster.support.Fleet;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,9 +21,9 @@ final class StoredMembers implements AutoCloseable {
     private final MongoClient client;
     private final MongoCollection<Document> members;
 
-    StoredMembers(String uri) {
-        client = MongoClients.create(uri);
-        members = client.getDatabase("roster").getCollection("members");
+    StoredMembers(Fleet fleet) {
+        client = MongoClients.create(fleet.directMongoUri());
+        members = client.getDatabase(fleet.database()).getCollection("members");
     }
 
     Optional<String> teamOf(String name) {

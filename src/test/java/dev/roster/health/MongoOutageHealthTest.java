@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(MongoOutageHealthTest.NoMongoAtStart.class)
 class MongoOutageHealthTest {
+
+    @BeforeEach
+    void controllableMongoOnly() {
+        ControlledMongo.assumeControllable();
+    }
 
     private static final Duration PATIENCE = Duration.ofSeconds(40);
 

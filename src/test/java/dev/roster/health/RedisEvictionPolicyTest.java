@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.roster.support.ControlledRedis;
 import dev.roster.support.LogCapture;
+import dev.roster.support.NamedServers;
 import dev.roster.support.TestServers;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +30,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(RedisEvictionPolicyTest.OwnRedisReadOften.class)
 class RedisEvictionPolicyTest {
+
+    @BeforeEach
+    void ownRedisOnly() {
+        NamedServers.assumeEmbeddedRedis("it changes maxmemory-policy with CONFIG SET");
+    }
 
     private static final String REFRESH = "200ms";
     private static final long A_FEW_REFRESHES_MS = 1_000;

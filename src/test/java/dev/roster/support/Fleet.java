@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.awaitility.Awaitility;
 import redis.embedded.RedisServer;
@@ -26,6 +27,9 @@ import redis.embedded.RedisServer;
  *
  * <p>For fault tests, the instances can reach MongoDB through a {@link TcpProxy} ({@link Options#mongoBehindProxy})
  * and the Redis can be frozen, killed and started again from its snapshot ({@link #redis()}).
+ *
+ * <p>On servers the user named ({@link NamedServers}) the fleet starts neither server: its instances use a
+ * database and a key prefix of the fleet's own there, and its Redis cannot be controlled.
  */
 public final class Fleet implements AutoCloseable {
 
@@ -69,12 +73,20 @@ public final class Fleet implements AutoCloseable {
     }
 
     private final Options options;
-    private final MongoServer mongo = new MongoServer(EmbeddedServers.memoryBackend());
+    /** The fleet's own MongoDB wire-protocol server; null on a named MongoDB. */
+    private final MongoServer mongo;
+
     private final TcpProxy proxy;
+    /** The fleet's own Redis; null on a named Redis, which the fleet does not control. */
     private final RedisControl redis;
+
     private final String directMongoUri;
     private final String mongoUri;
+    private final String database;
     private final String redisUri;
+    private final RedisNodes redisNodes;
+    private final String keyPrefix;
+    private final List<String> serverArgs = new ArrayList<>();
     private final List<Instance> instances = new ArrayList<>();
     private final HttpClient client = HttpClient.newHttpClient();
 
@@ -82,22 +94,61 @@ public final class Fleet implements AutoCloseable {
         this(Options.defaults());
     }
 
+    /**
+     * Starts the fleet's servers, or on servers the user named ({@link NamedServers}) gives the fleet a database
+     * and a key prefix of its own there, removed again by {@link #close()}.
+     */
     public Fleet(Options options) throws IOException {
         this.options = options;
-        int mongoPort = freePort();
-        mongo.bind("127.0.0.1", mongoPort);
-        directMongoUri = "mongodb://127.0.0.1:" + mongoPort;
+        String id = Unique.name("fleet");
+        String mongoTarget;
+        if (NamedServers.mongo().isPresent()) {
+            mongo = null;
+            directMongoUri = NamedServers.mongo().get();
+            database = NamedServers.database(id.replace('-', '_'));
+            serverArgs.add("-Dquarkus.mongodb.database=" + database);
+            mongoTarget = options.mongoBehindProxy()
+                    ? NamedServers.proxyableMongoHost()
+                            .orElseThrow(() -> new IllegalStateException(
+                                    "a TCP proxy cannot stand in for this MongoDB: " + MONGO_PROXY_NEEDS))
+                    : null;
+        } else {
+            mongo = new MongoServer(EmbeddedServers.memoryBackend());
+            int mongoPort = freePort();
+            mongo.bind("127.0.0.1", mongoPort);
+            directMongoUri = "mongodb://127.0.0.1:" + mongoPort;
+            database = "roster";
+            mongoTarget = "127.0.0.1:" + mongoPort;
+        }
         if (options.mongoBehindProxy()) {
-            proxy = new TcpProxy("127.0.0.1", mongoPort, TcpProxy.Framing.MONGODB);
-            mongoUri = "mongodb://127.0.0.1:" + proxy.port();
+            int colon = mongoTarget.lastIndexOf(':');
+            proxy = new TcpProxy(
+                    mongoTarget.substring(0, colon),
+                    Integer.parseInt(mongoTarget.substring(colon + 1)),
+                    TcpProxy.Framing.MONGODB);
+            mongoUri = mongo == null ? NamedServers.mongoThrough(proxy.port()) : "mongodb://127.0.0.1:" + proxy.port();
         } else {
             proxy = null;
             mongoUri = directMongoUri;
         }
-        redis = new RedisControl(freePort(), Files.createTempDirectory("fleet-redis"));
-        redis.start();
-        redisUri = "redis://127.0.0.1:" + redis.port();
+        if (NamedServers.redis().isPresent()) {
+            redis = null;
+            redisUri = NamedServers.redis().get();
+            redisNodes = NamedServers.redisNodes();
+            keyPrefix = NamedServers.keyPrefix(id);
+            serverArgs.add("-Dquarkus.redis.client-type=" + NamedServers.redisClientType());
+            serverArgs.add("-Droster.cache.key-prefix=" + keyPrefix);
+        } else {
+            redis = new RedisControl(freePort(), Files.createTempDirectory("fleet-redis"));
+            redis.start();
+            redisUri = "redis://127.0.0.1:" + redis.port();
+            redisNodes = RedisNodes.of(redisUri, "standalone");
+            keyPrefix = "roster";
+        }
     }
+
+    /** What a TCP proxy in front of a named MongoDB needs from its connection string. */
+    public static final String MONGO_PROXY_NEEDS = "a single host, no SRV record, no TLS";
 
     public Instance start(String name) throws Exception {
         return start(name, List.of());
@@ -159,6 +210,7 @@ public final class Fleet implements AutoCloseable {
                 "-Dquarkus.redis.hosts=" + redisUri,
                 "-Dmp.jwt.verify.publickey.location="
                         + new File("target/test-classes/test-publicKey.pem").getAbsolutePath()));
+        properties.addAll(serverArgs);
         properties.addAll(options.jvmArgs());
         properties.addAll(ownArgs);
         List<String> command = PackagedApp.command(properties);
@@ -182,13 +234,50 @@ public final class Fleet implements AutoCloseable {
         return mongoUri;
     }
 
+    /** {@link #mongoUri()} with one more connection-string option ({@code name=value}). */
+    public String mongoUriWith(String option) {
+        return NamedServers.withOption(mongoUri, option);
+    }
+
     /** MongoDB as the test itself reaches it: never through the proxy. */
     public String directMongoUri() {
         return directMongoUri;
     }
 
+    /** The database the instances use. */
+    public String database() {
+        return database;
+    }
+
+    /** The instances' {@code roster.cache.key-prefix}. */
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+
+    /** The fleet's Redis servers, for commands behind the instances' back. */
+    public RedisNodes redisNodes() {
+        return redisNodes;
+    }
+
+    /** True when the fleet runs its own Redis, which {@link #redis()} can freeze, kill and reconfigure. */
+    public boolean redisControllable() {
+        return redis != null;
+    }
+
+    /** The fleet's own Redis; only when {@link #redisControllable()}. */
     public RedisControl redis() {
+        if (redis == null) {
+            throw new IllegalStateException("the fleet runs on a named Redis, which it does not control");
+        }
         return redis;
+    }
+
+    /**
+     * The one Redis server of a standalone Redis, for a proxy in front of it; empty for a Redis Cluster, whose
+     * clients connect to the nodes it names, past any proxy.
+     */
+    public Optional<RedisNodes.Node> standaloneRedis() {
+        return redisNodes.cluster() ? Optional.empty() : Optional.of(redisNodes.seed());
     }
 
     /** A bearer token for the prod-profile instances, signed with the test-only key. */
@@ -239,12 +328,20 @@ public final class Fleet implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        redis.stop();
-        redis.deleteData();
+        if (redis != null) {
+            redis.stop();
+            redis.deleteData();
+        } else {
+            redisNodes.deleteKeys(keyPrefix + ":*");
+        }
         if (proxy != null) {
             proxy.close();
         }
-        mongo.shutdownNow();
+        if (mongo != null) {
+            mongo.shutdownNow();
+        } else {
+            NamedServers.dropDatabase(database);
+        }
     }
 
     private static int freePort() throws IOException {

@@ -30,8 +30,12 @@ public final class Resp implements AutoCloseable {
     private final OutputStream out;
 
     public Resp(int port, int readTimeoutMillis) throws IOException {
+        this("127.0.0.1", port, readTimeoutMillis);
+    }
+
+    public Resp(String host, int port, int readTimeoutMillis) throws IOException {
         socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        socket.connect(new InetSocketAddress(host, port), 2000);
         socket.setSoTimeout(readTimeoutMillis);
         socket.setTcpNoDelay(true);
         in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));

@@ -19,12 +19,20 @@ import java.util.Set;
  * <p>Global: every test gets it, except under a test profile that disables global resources to bring a server
  * it controls ({@link ControlledMongo}, {@link ControlledRedis}); such a profile adds this resource with the init
  * argument {@code only=mongo} or {@code only=redis} for the other one.
+ *
+ * <p>A server the user named ({@link NamedServers}) replaces the embedded one, with this run's database
+ * ({@code quarkus.mongodb.database}) or key prefix ({@code roster.cache.key-prefix}) on it.
  */
 @WithTestResource(value = TestServers.class, scope = TestResourceScope.GLOBAL)
 public class TestServers implements QuarkusTestResourceLifecycleManager {
 
     private static final String MONGO = "quarkus.mongodb.connection-string";
     private static final String REDIS = "quarkus.redis.hosts";
+    private static final String DATABASE = "quarkus.mongodb.database";
+    private static final String CLIENT_TYPE = "quarkus.redis.client-type";
+    private static final String KEY_PREFIX = "roster.cache.key-prefix";
+    /** The key prefix of a Redis beside a MongoDB of the profile's own ({@link #onlyRedis()}). */
+    private static final String OWN_MONGO_SUFFIX = "controlled-mongo";
 
     private Set<String> only = Set.of("mongo", "redis");
 
@@ -33,7 +41,11 @@ public class TestServers implements QuarkusTestResourceLifecycleManager {
         return new TestResourceEntry(TestServers.class, Map.of("only", "mongo"));
     }
 
-    /** A test profile's entry for only Redis, beside the profile's own MongoDB. */
+    /**
+     * A test profile's entry for only Redis, beside the profile's own MongoDB. A MongoDB of its own needs a cache of
+     * its own (the change feed's position, kept under the key prefix, belongs to one MongoDB), so this Redis comes
+     * with a key prefix of its own.
+     */
     public static TestResourceEntry onlyRedis() {
         return new TestResourceEntry(TestServers.class, Map.of("only", "redis"));
     }
@@ -50,10 +62,30 @@ public class TestServers implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>();
         if (only.contains("mongo")) {
-            config.put(MONGO, EmbeddedServers.mongoUri());
+            config.putAll(mongo());
         }
         if (only.contains("redis")) {
-            config.put(REDIS, EmbeddedServers.redisUri());
+            config.putAll(redis(only.contains("mongo") ? "" : OWN_MONGO_SUFFIX));
+        }
+        return config;
+    }
+
+    private static Map<String, String> mongo() {
+        return NamedServers.mongo()
+                .map(uri -> Map.of(MONGO, uri, DATABASE, NamedServers.database("")))
+                .orElseGet(() -> Map.of(MONGO, EmbeddedServers.mongoUri()));
+    }
+
+    private static Map<String, String> redis(String prefixSuffix) {
+        if (NamedServers.redis().isPresent()) {
+            return Map.of(
+                    REDIS, NamedServers.redis().get(),
+                    CLIENT_TYPE, NamedServers.redisClientType(),
+                    KEY_PREFIX, NamedServers.keyPrefix(prefixSuffix));
+        }
+        Map<String, String> config = new HashMap<>(Map.of(REDIS, EmbeddedServers.redisUri()));
+        if (!prefixSuffix.isEmpty()) {
+            config.put(KEY_PREFIX, "roster-" + prefixSuffix);
         }
         return config;
     }

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.Map;
 import org.bson.Document;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,9 @@ class OutsideWritesTest {
     @Inject
     MongoClient mongo;
 
+    @ConfigProperty(name = "quarkus.mongodb.database")
+    String database;
+
     @Inject
     MeterRegistry registry;
 
@@ -48,7 +52,7 @@ class OutsideWritesTest {
 
     @BeforeEach
     void seed() {
-        members = mongo.getDatabase("roster").getCollection("members");
+        members = mongo.getDatabase(database).getCollection("members");
         team = Unique.name("outT");
         other = Unique.name("outO");
         name = Unique.name("out");
