@@ -1,7 +1,6 @@
 package dev.roster.membership.changes;
 
 import com.mongodb.MongoCommandException;
-import com.mongodb.MongoException;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
@@ -16,7 +15,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
@@ -47,12 +45,6 @@ public class MemberChangeFeed {
 
     private static final Logger LOG = Logger.getLogger(MemberChangeFeed.class);
     private static final Duration SAVE_EVERY = Duration.ofMillis(100);
-    /** The server has no change stream: not a replica set or sharded cluster. */
-    private static final Set<Integer> UNSUPPORTED = Set.of(40573, 40324);
-    /** The position can no longer be resumed from (history rolled off the oplog, bad token). */
-    private static final Set<Integer> LOST = Set.of(286, 280, 260);
-    /** The server does not know an option (fullDocumentBeforeChange before MongoDB 6.0). */
-    private static final Set<Integer> UNKNOWN_OPTION = Set.of(40415, 9, 2);
 
     /** What the feed is doing, for readiness and the {@code roster.changes.following} gauge. */
     public enum State {
@@ -206,15 +198,15 @@ public class MemberChangeFeed {
     }
 
     private void onCommandFailure(MongoCommandException e) throws InterruptedException {
-        int code = e.getErrorCode();
-        if (UNKNOWN_OPTION.contains(code) && preImages) {
+        StreamFailure failure = StreamFailure.of(e.getErrorCode());
+        if (failure == StreamFailure.UNKNOWN_OPTION && preImages) {
             preImages = false;
             LOG.infof(
                     "MongoDB does not offer pre-images to change streams (%s): following without them",
                     e.getErrorCodeName());
             return;
         }
-        if (UNSUPPORTED.contains(code)) {
+        if (failure == StreamFailure.UNSUPPORTED) {
             if (state != State.UNSUPPORTED) {
                 LOG.warnf(
                         "MongoDB has no change stream (a standalone server?): changes made outside this API, and"
@@ -227,7 +219,7 @@ public class MemberChangeFeed {
             pause(config.unsupportedRetry());
             return;
         }
-        if (LOST.contains(code) && position != null) {
+        if (failure == StreamFailure.HISTORY_LOST && position != null) {
             LOG.warnf(
                     "The change stream cannot resume where it stopped (%s): following from now, every entry evicted",
                     e.getErrorCodeName());
@@ -287,15 +279,10 @@ public class MemberChangeFeed {
         }
         if (state != State.FAILING) {
             LOG.warnf(
-                    "The change stream stopped (%s); retrying every %s, changes are kept", describe(e), config.retry());
+                    "The change stream stopped (%s); retrying every %s, changes are kept",
+                    StreamFailure.describe(e), config.retry());
         }
         state = State.FAILING;
-    }
-
-    private static String describe(Exception e) {
-        return e instanceof MongoException m
-                ? "MongoDB error " + m.getCode()
-                : e.getClass().getSimpleName();
     }
 
     private void pause(Duration d) {

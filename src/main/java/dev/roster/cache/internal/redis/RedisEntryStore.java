@@ -15,10 +15,8 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.inject.Singleton;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +34,14 @@ public class RedisEntryStore implements EntryStore {
     private final RedisKeys keys;
     private final Leases leases;
     private final RedisBodies bodies;
+    private final EntryInspection inspection;
 
     RedisEntryStore(RedisStore redis, RedisKeys keys, Leases leases, RedisBodies bodies) {
         this.redis = redis;
         this.keys = keys;
         this.leases = leases;
         this.bodies = bodies;
+        this.inspection = new EntryInspection(redis, keys, leases);
     }
 
     @Override
@@ -96,14 +96,14 @@ public class RedisEntryStore implements EntryStore {
         }
         int first = requests.size();
         requests.add(Request.cmd(Command.GET).arg(keys.entry(l.cache(), l.id())));
-        requests.addAll(stampRequests(l.tags()));
+        requests.addAll(StampReads.requests(keys, l.tags()));
         return redis.batch(requests)
                 .map(responses -> found(l, lease, responses, first, first == leaseAt ? -1 : leaseAt));
     }
 
     /** The entry's head at {@code first}, then the stamp; the lease's reply at {@code leaseAt} (-1: none). */
     private static Found found(Lookup l, LeaseRequest lease, List<Response> responses, int first, int leaseAt) {
-        Stamp current = stampOf(responses, first + 1, l.tags().size());
+        Stamp current = StampReads.of(responses, first + 1, l.tags().size());
         Response head = responses.get(first);
         Entry entry =
                 head == null ? null : Entry.decode(head.toBuffer().getByteBuf().nioBuffer());
@@ -147,7 +147,7 @@ public class RedisEntryStore implements EntryStore {
             long epoch = stamp.epoch();
             long[] generations = stamp.generations().clone();
             for (int k = 0; k < created.size(); k++) {
-                long value = asLong(responses.get(2 * k + 1));
+                long value = StampReads.asLong(responses.get(2 * k + 1));
                 if (value == Stamp.ABSENT) {
                     throw new IllegalStateException("a generation vanished as it was created");
                 }
@@ -268,49 +268,7 @@ public class RedisEntryStore implements EntryStore {
 
     @Override
     public Uni<Map<String, Object>> inspect(Lookup l) {
-        String key = keys.entry(l.cache(), l.id());
-        List<Request> requests = new ArrayList<>();
-        requests.add(Request.cmd(Command.GET).arg(key));
-        requests.add(Request.cmd(Command.PTTL).arg(key));
-        requests.add(leases.exists(l.id()));
-        requests.addAll(stampRequests(l.tags()));
-        return redis.batch(requests).map(responses -> {
-            Stamp current = stampOf(responses, 3, l.tags().size());
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("key", key);
-            out.put("epoch", current.epoch());
-            List<Map<String, Object>> tagStates = new ArrayList<>();
-            for (int i = 0; i < l.tags().size(); i++) {
-                tagStates.add(Map.of("tag", l.tags().get(i).toString(), "generation", current.generations()[i]));
-            }
-            out.put("tags", tagStates);
-            out.put("leaseHeld", responses.get(2).toLong() > 0);
-            out.put("entry", describe(responses.get(0), responses.get(1), current));
-            return out;
-        });
-    }
-
-    private static Map<String, Object> describe(Response head, Response pttl, Stamp current) {
-        Entry entry = head == null ? null : Entry.decode(head.toBytes());
-        if (entry == null) {
-            return null;
-        }
-        long now = System.currentTimeMillis();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("valid", entry.stamp().matches(current));
-        out.put("fresh", entry.remainingMillis(now) > 0);
-        out.put("ttlSeconds", Math.max(0, entry.remainingMillis(now) / 1000));
-        out.put("redisTtlSeconds", pttl.toLong() / 1000);
-        out.put("loadedAt", Instant.ofEpochMilli(entry.createdAtMillis()).toString());
-        out.put("loadMillis", entry.loadMicros() / 1000.0);
-        out.put("present", entry.present());
-        out.put("empty", entry.empty());
-        out.put("bytes", entry.totalLength());
-        out.put("chunks", entry.chunkCount());
-        out.put("encoding", entry.gzip() ? "gzip" : "identity");
-        out.put("etag", entry.etag());
-        out.put("storedStamp", entry.stamp().toString());
-        return out;
+        return inspection.inspect(l);
     }
 
     /**
@@ -331,29 +289,6 @@ public class RedisEntryStore implements EntryStore {
             probes.add(Request.cmd(Command.DEL).arg(keys.writeProbe(tag)));
         }
         return probes;
-    }
-
-    /** GET requests for the epoch and each tag's generation, in this order. */
-    private List<Request> stampRequests(List<Tag> tags) {
-        List<Request> requests = new ArrayList<>(tags.size() + 1);
-        requests.add(Request.cmd(Command.GET).arg(keys.epoch()));
-        for (Tag tag : tags) {
-            requests.add(Request.cmd(Command.GET).arg(keys.generation(tag)));
-        }
-        return requests;
-    }
-
-    private static Stamp stampOf(List<Response> responses, int offset, int tagCount) {
-        long epoch = asLong(responses.get(offset));
-        long[] generations = new long[tagCount];
-        for (int i = 0; i < tagCount; i++) {
-            generations[i] = asLong(responses.get(offset + 1 + i));
-        }
-        return new Stamp(epoch, generations);
-    }
-
-    private static long asLong(Response r) {
-        return r == null ? Stamp.ABSENT : Long.parseLong(r.toString());
     }
 
     private static Uni<Void> none() {
