@@ -165,10 +165,7 @@ public final class FaultFleet implements BeforeAllCallback, BeforeEachCallback {
      * whose announcements are gone, evicting every entry for each), so no test starts under such evictions.
      */
     private static void awaitQuiet(Fleet.Instance instance) throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2))
-                .build();
+        HttpClient client = probeClient();
         long deadline = System.nanoTime() + SETTLE.toNanos();
         while (System.nanoTime() < deadline) {
             URI probe = instance.uri("/teams/" + Unique.name("quiet") + "/members");
@@ -191,10 +188,7 @@ public final class FaultFleet implements BeforeAllCallback, BeforeEachCallback {
 
     /** A cold listing answered 200 (MongoDB works), then a hit (Redis works and the circuit is closed). */
     private static boolean servesFromCache(Fleet.Instance instance) throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2))
-                .build();
+        HttpClient client = probeClient();
         long deadline = System.nanoTime() + SETTLE.toNanos();
         while (System.nanoTime() < deadline) {
             URI probe = instance.uri("/teams/" + Unique.name("settle") + "/members");
@@ -215,6 +209,14 @@ public final class FaultFleet implements BeforeAllCallback, BeforeEachCallback {
             Thread.sleep(200);
         }
         return false;
+    }
+
+    /** A client for the settle probes: HTTP/1.1, a short connect timeout. */
+    private static HttpClient probeClient() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
     }
 
     private static HttpResponse<String> send(HttpClient client, URI uri)
